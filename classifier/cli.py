@@ -1,0 +1,191 @@
+"""The ``claimtag`` command line: each command parses its options and calls the library.
+
+Library modules are imported inside the commands so that ``claimtag --help`` stays fast.
+Data goes to stdout; messages, progress and reports to stderr.
+"""
+
+from __future__ import annotations
+
+import json
+import logging
+import sys
+
+import click
+
+from . import __version__
+
+log = logging.getLogger("claimtag")
+
+
+class _StderrHandler(logging.Handler):
+    """Log records as ``claimtag: warning: ...`` lines on whatever stderr is at the time."""
+
+    def emit(self, record: logging.LogRecord) -> None:
+        level = "" if record.levelno == logging.INFO else f"{record.levelname.lower()}: "
+        click.echo(f"claimtag: {level}{record.getMessage()}", err=True)
+
+
+def _configure_logging(quiet: bool) -> None:
+    if not any(isinstance(h, _StderrHandler) for h in log.handlers):
+        log.addHandler(_StderrHandler())
+        log.propagate = False
+    log.setLevel(logging.WARNING if quiet else logging.INFO)
+
+
+# Options shared by several commands, defined once.
+model_option = click.option(
+    "--model", "-m", "model_path", type=click.Path(dir_okay=False),
+    help="Model artifact to use [default: the bundled model, or $CLAIMTAG_MODEL].",
+)
+json_option = click.option("--json", "as_json", is_flag=True, help="Print JSON instead of a table.")
+
+
+def column_options(command):
+    for option in reversed(
+        [
+            click.option("--text-col", default="text", show_default=True, help="Column with the sentence."),
+            click.option("--labels-col", default="labels", show_default=True,
+                         help="Column with the tags, joined by '|' (empty for other)."),
+        ]
+    ):
+        command = option(command)
+    return command
+
+
+def _tag_list(ctx, param, value):
+    if value is None:
+        return None
+    from .tags import TAGS
+
+    tags = [t.strip() for t in value.split(",") if t.strip()]
+    unknown = [t for t in tags if t not in TAGS]
+    if unknown or not tags:
+        raise click.BadParameter(f"{', '.join(unknown) or value!r} (choose from {', '.join(TAGS)})")
+    return tags
+
+
+@click.group(context_settings={"help_option_names": ["-h", "--help"]})
+@click.version_option(__version__, "--version", "-V", prog_name="claimtag")
+@click.option("--quiet", "-q", is_flag=True, help="Only warnings and errors on stderr.")
+def main(quiet: bool) -> None:
+    """Tag statements in conflict news: accusation, denial, casualty_report, demand.
+
+    \b
+    Example:
+        claimtag train data/labeled/seed.csv --out my.joblib
+        claimtag predict --model my.joblib data/articles/ > tags.jsonl
+        echo "Rebels accused the army of shelling the town." | claimtag predict --sentences
+    """
+    _configure_logging(quiet)
+
+
+@main.command()
+@click.argument("data", nargs=-1, required=True)
+@click.option("--out", "-o", required=True, type=click.Path(dir_okay=False), help="Where to save the model.")
+@click.option("--force", is_flag=True, help="Replace the model file at --out if it exists.")
+@click.option("--seed", default=0, show_default=True, help="Random seed; the same seed gives the same model.")
+@click.option("--tags", callback=_tag_list, help="Comma-separated tags to learn [default: all in the data].")
+@click.option("--folds", default=5, show_default=True, type=click.IntRange(2), help="Cross-validation folds.")
+@column_options
+@click.option("--group-col", default="article", show_default=True,
+              help="Column naming the article; cross-validation holds out whole articles.")
+def train(data, out, force, seed, tags, folds, text_col, labels_col, group_col):
+    """Train a model on labeled sentences and save it.
+
+    DATA are CSV or JSONL files with a text and a labels column. Grouped cross-validation
+    figures (whole articles held out) are printed on stderr before the model is saved.
+
+    \b
+    Example:
+        claimtag train data/labeled/seed.csv --out my.joblib
+    """
+    from .artifact import refuse_overwrite, save
+    from .evaluate import format_report
+    from .training import train as train_model
+
+    refuse_overwrite(out, force)
+    model = train_model(
+        data, tags=tags, seed=seed, folds=folds,
+        text_col=text_col, labels_col=labels_col, group_col=group_col,
+    )
+    click.echo(format_report(model.metadata["cv"]), err=True)
+    save(model, out, force=force)
+    log.info("saved the model to %s", out)
+
+
+@main.command()
+@click.argument("inputs", nargs=-1)
+@model_option
+@click.option("--format", "fmt", type=click.Choice(["jsonl", "csv", "table"]), default="jsonl",
+              show_default=True, help="Output format; table is for reading.")
+@click.option("--output", "-o", default="-", show_default=True, help="Output file; '-' is stdout.")
+@click.option("--sentences", is_flag=True, help="Each input line is one sentence (no segmentation).")
+def predict(inputs, model_path, fmt, output, sentences):
+    """Tag every sentence of text files, directories (their *.txt) or stdin ('-', the default).
+
+    One row per sentence: source, sentence (index in the source), start, end, text, tags and
+    scores. The output file appears only once complete.
+
+    \b
+    Example:
+        claimtag predict data/articles/ --format csv --output tags.csv
+        echo "Rebels accused the army of shelling the town." | claimtag predict --sentences
+    """
+    from .annotate import tag_documents
+    from .artifact import load
+    from .readers import iter_documents
+    from .writers import open_output, write_rows
+
+    inputs = inputs or ("-",)
+    if "-" in inputs and sys.stdin.isatty():
+        log.info("reading text from standard input (end it with Ctrl-D)")
+    model = load(model_path)
+    rows = tag_documents(model, iter_documents(inputs), one_per_line=sentences)
+    with open_output(output) as out:
+        count = write_rows(rows, out, fmt)
+    log.info("tagged %d sentences", count)
+
+
+@main.command()
+@click.argument("data", nargs=-1, required=True)
+@model_option
+@json_option
+@column_options
+def evaluate(data, model_path, as_json, text_col, labels_col):
+    """Score a model on labeled sentences it has not seen: per-tag precision, recall, F1,
+    support and confusion counts, macro and micro F1.
+
+    \b
+    Example:
+        claimtag evaluate data/labeled/new.csv --model my.joblib --json
+    """
+    from .artifact import load
+    from .data import load_labeled
+    from .evaluate import evaluate as evaluate_model
+    from .evaluate import format_report
+
+    model = load(model_path)
+    labeled = load_labeled(data, text_col, labels_col)
+    trained_on = {f["sha256"] for f in model.metadata.get("training_data", {}).get("files", [])}
+    for entry in labeled.files:
+        if entry["sha256"] in trained_on:
+            log.warning("%s: the model was trained on this file; these figures flatter it", entry["path"])
+    report = evaluate_model(model, labeled)
+    click.echo(json.dumps(report, indent=2) if as_json else format_report(report))
+
+
+@main.command()
+@click.argument("path", required=False)
+@json_option
+def info(path, as_json):
+    """Show what a model artifact holds: tags, thresholds, training data, cross-validated
+    metrics, versions [default: the bundled model].
+
+    \b
+    Example:
+        claimtag info my.joblib --json
+    """
+    from .artifact import describe, format_description
+
+    description = describe(path)
+    click.echo(json.dumps(description, indent=2) if as_json else format_description(description))

@@ -1,0 +1,38 @@
+"""Errors a user can cause, each with its own exit code (from BSD sysexits) and a one-line message.
+
+They subclass click's exception so the command line prints them as ``Error: ...`` without a
+traceback, while the Python API raises them like any other exception.
+"""
+
+from __future__ import annotations
+
+import click
+
+EXIT_DATA = 65  # the input exists but its content is wrong
+EXIT_NO_INPUT = 66  # an input is missing, unreadable or empty
+EXIT_CANT_CREATE = 73  # an output cannot be written or already exists
+
+
+class ClaimtagError(click.ClickException):
+    exit_code = 1
+
+
+class DataError(ClaimtagError):
+    exit_code = EXIT_DATA
+
+
+class NoInputError(ClaimtagError):
+    exit_code = EXIT_NO_INPUT
+
+
+class OutputError(ClaimtagError):
+    exit_code = EXIT_CANT_CREATE
+
+
+class ArtifactError(DataError):
+    """A file that is not a claimtag model, or one that cannot be read as one."""
+
+
+def at(path: object, line: int | None = None) -> str:
+    """The ``file:line`` prefix of a message about a place in an input."""
+    return f"{path}:{line}" if line is not None else str(path)
