@@ -143,7 +143,7 @@ def predict(inputs, model_path, fmt, output, sentences):
     rows = tag_documents(model, iter_documents(inputs), one_per_line=sentences)
     with open_output(output) as out:
         count = write_rows(rows, out, fmt)
-    log.info("tagged %d sentences", count)
+    log.info("tagged %d sentence%s", count, "" if count == 1 else "s")
 
 
 @main.command()
