@@ -93,7 +93,8 @@ def _ends_sentence(line: str, match: re.Match) -> bool:
     punctuation = match.group()
     if not punctuation.startswith("."):
         return True
-    word = _WORD_BEFORE.search(line, 0, match.start()).group(1).lstrip("'’-")
+    # Only the last few characters can hold the word; searching the whole line is quadratic.
+    word = _WORD_BEFORE.search(line, max(0, match.start() - 40), match.start()).group(1).lstrip("'’-")
     if punctuation.startswith("..."):
         return True
     bare = word.rstrip(".").lower()
