@@ -35,8 +35,9 @@ class Document:
 
 def decode(data: bytes, source: str) -> str:
     """Decode as UTF-8 (a BOM is dropped), else by the fallbacks, saying where UTF-8 failed."""
+    data = data.removeprefix(b"\xef\xbb\xbf")
     try:
-        return data.decode("utf-8-sig")
+        return data.decode("utf-8")
     except UnicodeDecodeError as error:
         bad = error.start
     for encoding in FALLBACK_ENCODINGS:
@@ -153,11 +154,17 @@ def _parse_csv(text: str, path: Path):
     if not text.strip():
         return [], []
     try:
+        # header=None makes every row match the header's field count; with a header, pandas would
+        # silently take an extra first field of the first row as an index.
         frame = pandas.read_csv(
-            io.StringIO(text), dtype=str, keep_default_na=False, skip_blank_lines=False
+            io.StringIO(text), header=None, dtype=str, keep_default_na=False, skip_blank_lines=False
         )
     except (pandas.errors.ParserError, UnicodeError, ValueError) as error:
         raise DataError(f"{path}: malformed CSV: {str(error).strip().splitlines()[-1]}") from None
+    frame.columns = list(frame.iloc[0])
+    frame = frame.iloc[1:]
+    if frame.empty:
+        return frame, []
     # Line numbers count the newlines inside quoted cells, so a message points at the real line.
     embedded = frame.apply(lambda row: sum(cell.count("\n") for cell in row), axis=1).tolist()
     lines, line = [], 2
@@ -170,7 +177,8 @@ def _parse_csv(text: str, path: Path):
 
 def _parse_jsonl(text: str, path: Path):
     records, lines = [], []
-    for number, line in enumerate(text.splitlines(), start=1):
+    # Not splitlines(): JSON strings may hold U+2028 and other characters it would split at.
+    for number, line in enumerate(text.split("\n"), start=1):
         if not line.strip():
             continue
         try:

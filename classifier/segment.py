@@ -62,8 +62,9 @@ def _split_line(text: str, start: int, end: int) -> Iterator[Sentence]:
     scanned = 0
     unit_start = 0
     for match in _BOUNDARY.finditer(line):
-        depth = _bracket_depth(line, scanned, match.start(), depth)
-        scanned = match.start()
+        # Up to the match's end, so that a bracket closing a parenthesised sentence counts.
+        depth = _bracket_depth(line, scanned, match.end(), depth)
+        scanned = match.end()
         if depth == 0 and _ends_sentence(line, match):
             sentence = _trimmed(text, start + unit_start, start + match.end())
             if sentence:

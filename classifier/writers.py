@@ -29,12 +29,20 @@ def atomic_path(path: str | Path) -> Iterator[Path]:
     except OSError as error:
         raise OutputError(f"{path}: cannot write ({error.strerror})") from None
     os.close(handle)
+    # mkstemp makes the file private; give it the mode a plain open() would, or the replaced file's.
+    os.chmod(temporary, path.stat().st_mode & 0o7777 if path.exists() else 0o666 & ~_umask())
     try:
         yield Path(temporary)
         os.replace(temporary, path)
     finally:
         with contextlib.suppress(FileNotFoundError):
             os.unlink(temporary)
+
+
+def _umask() -> int:
+    current = os.umask(0)
+    os.umask(current)
+    return current
 
 
 @contextlib.contextmanager

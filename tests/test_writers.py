@@ -1,0 +1,245 @@
+"""Tests for classifier/writers.py: atomic output files and the jsonl/csv/table row formats."""
+
+from __future__ import annotations
+
+import csv
+import io
+import json
+import os
+import stat
+import sys
+
+import pytest
+
+from classifier.errors import OutputError
+from classifier.writers import atomic_path, open_output, write_rows
+
+
+def make_rows(n: int) -> list[dict]:
+    texts = [
+        "Rebels accused the army of shelling the town.",
+        "The army denied it, saying “no shells” were fired.",
+        'A "quoted", comma-laden\nmulti-line sentence.',
+        "Café owners demanded compensation…",
+        "Nothing happened.",
+        "Extra sentence six.",
+    ]
+    tags = [["accusation"], ["denial"], ["demand", "accusation"], ["demand"], [], ["casualty_report"]]
+    return [
+        {
+            "source": f"news/article{i // 3}.txt",
+            "sentence": i % 3,
+            "start": 10 * i,
+            "end": 10 * i + 5,
+            "text": texts[i],
+            "tags": tags[i],
+            "scores": {"accusation": round(0.1 * i, 6), "demand": 0.5},
+        }
+        for i in range(n)
+    ]
+
+
+def leftovers(directory) -> list[str]:
+    return sorted(p.name for p in directory.iterdir())
+
+
+# --- atomic_path / open_output -----------------------------------------------------------------
+
+
+def test_atomic_path_renames_on_success(tmp_path):
+    target = tmp_path / "out.txt"
+    with atomic_path(target) as temporary:
+        assert temporary.parent == tmp_path
+        assert temporary != target
+        temporary.write_text("done", encoding="utf-8")
+        assert not target.exists()  # nothing appears until the block succeeds
+    assert target.read_text(encoding="utf-8") == "done"
+    assert leftovers(tmp_path) == ["out.txt"]
+
+
+def test_atomic_path_replaces_an_existing_file_on_success(tmp_path):
+    target = tmp_path / "out.txt"
+    target.write_text("old", encoding="utf-8")
+    with atomic_path(target) as temporary:
+        temporary.write_text("new", encoding="utf-8")
+    assert target.read_text(encoding="utf-8") == "new"
+    assert leftovers(tmp_path) == ["out.txt"]
+
+
+def test_atomic_path_failure_leaves_existing_file_and_no_temporary(tmp_path):
+    target = tmp_path / "out.txt"
+    target.write_text("old", encoding="utf-8")
+    with pytest.raises(RuntimeError, match="boom"):
+        with atomic_path(target) as temporary:
+            temporary.write_text("half written", encoding="utf-8")
+            raise RuntimeError("boom")
+    assert target.read_text(encoding="utf-8") == "old"
+    assert leftovers(tmp_path) == ["out.txt"]
+
+
+def test_atomic_path_failure_without_existing_file_creates_nothing(tmp_path):
+    target = tmp_path / "out.txt"
+    with pytest.raises(KeyError):
+        with atomic_path(target) as temporary:
+            temporary.write_text("partial", encoding="utf-8")
+            raise KeyError("x")
+    assert leftovers(tmp_path) == []
+
+
+def test_atomic_path_into_missing_directory_is_output_error(tmp_path):
+    with pytest.raises(OutputError) as info:
+        with atomic_path(tmp_path / "no" / "such" / "out.txt"):
+            pass  # pragma: no cover
+    assert info.value.exit_code == 73
+    assert "cannot write" in str(info.value)
+
+
+def _umask() -> int:
+    mask = os.umask(0)
+    os.umask(mask)
+    return mask
+
+
+def test_atomic_output_file_gets_normal_permissions(tmp_path):
+    target = tmp_path / "out.jsonl"
+    with open_output(target) as out:
+        out.write("{}\n")
+    expected = 0o666 & ~_umask()
+    assert stat.S_IMODE(target.stat().st_mode) == expected
+
+
+def test_open_output_dash_and_none_are_stdout(capsys):
+    with open_output("-") as out:
+        assert out is sys.stdout
+        out.write("to stdout\n")
+    with open_output(None) as out:
+        assert out is sys.stdout
+    assert capsys.readouterr().out == "to stdout\n"
+
+
+def test_open_output_file_written_atomically_as_utf8(tmp_path):
+    target = tmp_path / "out.txt"
+    with open_output(target) as out:
+        out.write("café “x”\n")
+        out.flush()
+        assert not target.exists()
+    assert target.read_bytes() == "café “x”\n".encode("utf-8")
+    assert leftovers(tmp_path) == ["out.txt"]
+
+
+def test_open_output_failure_keeps_old_file(tmp_path):
+    target = tmp_path / "out.txt"
+    target.write_text("old", encoding="utf-8")
+    with pytest.raises(ValueError):
+        with open_output(target) as out:
+            out.write("new")
+            raise ValueError("stop")
+    assert target.read_text(encoding="utf-8") == "old"
+    assert leftovers(tmp_path) == ["out.txt"]
+
+
+# --- write_rows --------------------------------------------------------------------------------
+
+
+def test_write_rows_jsonl_one_object_per_line_unicode_kept():
+    rows = make_rows(5)
+    out = io.StringIO()
+    assert write_rows(rows, out, "jsonl", chunk=2) == 5
+    text = out.getvalue()
+    assert text.endswith("\n")
+    lines = text.split("\n")[:-1]
+    assert len(lines) == 5
+    assert [json.loads(line) for line in lines] == rows
+    assert "“no shells”" in text and "Café" in text and "…" in text  # not \u escapes
+    assert "\\u" not in text
+
+
+def test_write_rows_is_the_default_format_jsonl():
+    out = io.StringIO()
+    write_rows(make_rows(1), out)
+    assert json.loads(out.getvalue()) == make_rows(1)[0]
+
+
+def test_write_rows_accepts_a_generator():
+    out = io.StringIO()
+    assert write_rows((row for row in make_rows(3)), out, "jsonl", chunk=2) == 3
+    assert len(out.getvalue().splitlines()) == 3
+
+
+def test_write_rows_csv_header_once_across_chunks():
+    rows = make_rows(5)
+    out = io.StringIO()
+    assert write_rows(rows, out, "csv", chunk=2) == 5
+    text = out.getvalue()
+    assert text.count("source,sentence,") == 1
+    records = list(csv.reader(io.StringIO(text)))
+    header, body = records[0], records[1:]
+    assert header == [
+        "source", "sentence", "start", "end", "text", "tags", "scores.accusation", "scores.demand",
+    ]
+    assert len(body) == 5
+    parsed = [dict(zip(header, record)) for record in body]
+    assert [p["text"] for p in parsed] == [r["text"] for r in rows]  # quotes, commas, newline survive
+    assert [p["tags"] for p in parsed] == ["accusation", "denial", "accusation|demand", "demand", ""]
+    assert [float(p["scores.accusation"]) for p in parsed] == [r["scores"]["accusation"] for r in rows]
+    assert all(float(p["scores.demand"]) == 0.5 for p in parsed)
+    assert [p["source"] for p in parsed] == [r["source"] for r in rows]
+    assert [int(p["start"]) for p in parsed] == [r["start"] for r in rows]
+
+
+def test_write_rows_csv_exact_multiple_of_chunk():
+    out = io.StringIO()
+    assert write_rows(make_rows(4), out, "csv", chunk=2) == 4
+    assert len(list(csv.reader(io.StringIO(out.getvalue())))) == 5  # header + 4
+
+
+def test_write_rows_table_header_and_one_line_per_row(monkeypatch):
+    monkeypatch.setenv("COLUMNS", "120")
+    rows = make_rows(5)
+    out = io.StringIO()
+    assert write_rows(rows, out, "table", chunk=2) == 5
+    lines = out.getvalue().splitlines()
+    assert len(lines) == 6  # the multi-line text is shortened onto one line
+    assert lines[0].split() == ["source", "#", "tags", "text"]
+    assert sum(line.startswith("source") for line in lines) == 1
+    assert lines[1].startswith("article0.txt")  # the file name, not the whole path
+    assert "news/" not in out.getvalue()
+    assert lines[1].split()[1] == "0"
+    assert "accusation" in lines[1]
+    assert "demand, accusation" in lines[3]
+    assert lines[5].split()[2] == "-"  # no tags
+    assert lines[5].rstrip().endswith("Nothing happened.")
+
+
+def test_write_rows_table_shortens_long_text(monkeypatch):
+    monkeypatch.setenv("COLUMNS", "100")  # text column is at least 30 characters
+    row = make_rows(1)[0] | {"text": "word " * 100}
+    out = io.StringIO()
+    write_rows([row], out, "table")
+    line = out.getvalue().splitlines()[1]
+    assert line.endswith(" ...")
+    assert len(line) < 120
+
+
+@pytest.mark.parametrize("fmt", ["jsonl", "csv"])
+def test_write_rows_zero_rows_writes_nothing(fmt):
+    out = io.StringIO()
+    assert write_rows([], out, fmt) == 0
+    assert out.getvalue() == ""
+
+
+def test_write_rows_zero_rows_table_has_only_the_header():
+    out = io.StringIO()
+    assert write_rows([], out, "table") == 0
+    assert len(out.getvalue().splitlines()) == 1
+    assert out.getvalue().split() == ["source", "#", "tags", "text"]
+
+
+def test_write_rows_to_a_file_via_open_output(tmp_path):
+    target = tmp_path / "out.csv"
+    with open_output(target) as out:
+        write_rows(make_rows(3), out, "csv", chunk=2)
+    with target.open(encoding="utf-8", newline="") as handle:
+        records = list(csv.DictReader(handle))
+    assert [r["text"] for r in records] == [r["text"] for r in make_rows(3)]
+    assert b"\r\n" not in target.read_bytes()
