@@ -19,6 +19,7 @@ from sklearn.linear_model import LogisticRegression
 from sklearn.metrics import precision_recall_curve
 from sklearn.model_selection import GroupKFold, KFold
 from sklearn.pipeline import Pipeline
+from sklearn.utils.validation import check_is_fitted
 
 from .tags import TAGS
 
@@ -56,6 +57,7 @@ class TagClassifier(ClassifierMixin, BaseEstimator):
 
     def predict_proba(self, X) -> np.ndarray:
         """One probability per tag (columns in the order of ``tags``), not one per class."""
+        check_is_fitted(self, "estimators_")
         return np.column_stack([_positive_probability(e, X) for e in self.estimators_])
 
     def predict(self, X) -> np.ndarray:

@@ -12,7 +12,7 @@ from .data import GROUP_COLUMN, LABELS_COLUMN, TEXT_COLUMN, LabeledData, load_la
 from .errors import DataError
 from .evaluate import DEFAULT_FOLDS, cross_validate
 from .model import Model, build_pipeline
-from .tags import TAGS
+from .tags import TAGS, UnknownTagError
 
 log = logging.getLogger("claimtag")
 
@@ -62,6 +62,9 @@ def trainable_tags(data: LabeledData, requested: Sequence[str] | None) -> list[s
     """The tags to learn, refusing any with too few examples to cross-validate."""
     counts, spread = data.counts(), data.group_counts()
     where = ", ".join(f["path"] for f in data.files) or "training data"
+    for tag in requested or ():
+        if tag not in TAGS:
+            raise DataError(f"{where}: {UnknownTagError(tag)}")
     if requested is None:
         requested = [t for t in TAGS if counts[t]]
         for tag in (t for t in TAGS if not counts[t]):

@@ -1,0 +1,114 @@
+"""classifier.annotate: documents to one output row per sentence, with offsets and scores."""
+
+from __future__ import annotations
+
+import json
+
+import pytest
+
+from classifier.annotate import SCORE_DECIMALS, tag_documents
+from classifier.readers import Document
+from classifier.tags import TAGS
+
+KEYS = {"source", "sentence", "start", "end", "text", "tags", "scores"}
+
+FIRST = Document(
+    "first.txt",
+    "The rebels accused the army of shelling the town. At least 12 people were killed.\n"
+    "The ministry denied that the police attacked the town and rejected the reports.\n",
+)
+SECOND = Document(
+    "second.txt",
+    "  The library in the town reopened on Monday.\n\nThe guards called on the militia to withdraw.",
+)
+
+
+@pytest.fixture(scope="module")
+def rows(synthetic_model):
+    return list(tag_documents(synthetic_model, [FIRST, SECOND]))
+
+
+def test_one_row_per_sentence_with_all_keys(rows):
+    assert [(r["source"], r["sentence"]) for r in rows] == [
+        ("first.txt", 0), ("first.txt", 1), ("first.txt", 2), ("second.txt", 0), ("second.txt", 1),
+    ]
+    for row in rows:
+        assert set(row) == KEYS
+
+
+def test_offsets_index_the_document_text(rows):
+    documents = {d.source: d.text for d in (FIRST, SECOND)}
+    for row in rows:
+        assert documents[row["source"]][row["start"]:row["end"]] == row["text"]
+    assert [r["text"] for r in rows] == [
+        "The rebels accused the army of shelling the town.",
+        "At least 12 people were killed.",
+        "The ministry denied that the police attacked the town and rejected the reports.",
+        "The library in the town reopened on Monday.",
+        "The guards called on the militia to withdraw.",
+    ]
+    assert rows[3]["start"] == 2  # leading spaces are not part of the sentence
+    assert rows[4]["start"] == SECOND.text.index("The guards")
+
+
+def test_sentence_indices_restart_for_each_document(synthetic_model):
+    documents = [Document("a", "One thing happened. Another did."), Document("b", "A third.")]
+    rows = list(tag_documents(synthetic_model, documents))
+    assert [(r["source"], r["sentence"]) for r in rows] == [("a", 0), ("a", 1), ("b", 0)]
+
+
+def test_tags_follow_the_model(rows, synthetic_model):
+    assert [r["tags"] for r in rows] == [
+        ["accusation"], ["casualty_report"], ["denial"], [], ["demand"],
+    ]
+    predictions = synthetic_model.predict([r["text"] for r in rows])
+    assert [r["tags"] for r in rows] == [list(p.tags) for p in predictions]
+    assert all(isinstance(r["tags"], list) for r in rows)
+
+
+def test_scores_cover_every_tag_rounded_to_six_decimals(rows, synthetic_model):
+    raw = synthetic_model.scores([r["text"] for r in rows])
+    changed = 0
+    for row, expected in zip(rows, raw):
+        assert list(row["scores"]) == list(TAGS)
+        for tag, value in zip(TAGS, expected):
+            score = row["scores"][tag]
+            assert type(score) is float and 0.0 <= score <= 1.0
+            assert score == round(score, SCORE_DECIMALS) == round(float(value), 6)
+            assert abs(score - value) <= 0.5e-6
+            changed += score != value
+    assert changed  # the probabilities have more than six decimals, so rounding did something
+
+
+def test_one_per_line_makes_each_non_blank_line_one_sentence(synthetic_model):
+    text = "First line. Second sentence on the same line.\n\n   \n  Third line without a period  \n"
+    document = Document("lines.txt", text)
+    rows = list(tag_documents(synthetic_model, [document], one_per_line=True))
+    assert [r["text"] for r in rows] == [
+        "First line. Second sentence on the same line.", "Third line without a period",
+    ]
+    assert [r["sentence"] for r in rows] == [0, 1]
+    for row in rows:
+        assert text[row["start"]:row["end"]] == row["text"]
+    # without it, the first line is two sentences
+    assert len(list(tag_documents(synthetic_model, [document]))) == 3
+
+
+def test_a_document_without_sentences_gives_no_rows(synthetic_model):
+    documents = [Document("blank.txt", " \n\n\t\n"), Document("after.txt", "Something happened.")]
+    rows = list(tag_documents(synthetic_model, documents))
+    assert [(r["source"], r["sentence"]) for r in rows] == [("after.txt", 0)]
+
+
+def test_rows_are_produced_lazily_one_document_at_a_time(synthetic_model):
+    def documents():
+        yield Document("ok.txt", "The rebels accused the army of shelling the town.")
+        raise AssertionError("read the second document before the first was consumed")
+
+    rows = tag_documents(synthetic_model, documents())
+    assert next(rows)["source"] == "ok.txt"
+
+
+def test_rows_are_plain_json(rows):
+    for row in rows:
+        assert json.loads(json.dumps(row)) == row
