@@ -78,3 +78,7 @@ def claimtag_log(caplog):
     caplog.set_level(logging.INFO, logger="claimtag")
     yield caplog
     logger.propagate, logger.level = propagate, level
+
+
+def warning_messages(caplog) -> list[str]:
+    return [r.getMessage() for r in caplog.records if r.name == "claimtag" and r.levelno == logging.WARNING]

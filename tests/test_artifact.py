@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import json
-import logging
 import os
 
 import joblib
@@ -19,7 +18,7 @@ from classifier.errors import ArtifactError, ClaimtagError, NoInputError, Output
 from classifier.model import Model
 from classifier.tags import TAGS
 
-from conftest import make_labeled
+from conftest import make_labeled, warning_messages
 
 PROBE = make_labeled().texts[:7] + ["The rebels accused the army of shelling the hospital."]
 
@@ -33,10 +32,6 @@ def payload(model, **changes):
     """The dict save() writes, with some entries changed."""
     return {"format": FORMAT, "format_version": FORMAT_VERSION, "metadata": model.metadata,
             "pipeline": model.pipeline} | changes
-
-
-def claimtag_warnings(caplog):
-    return [r.getMessage() for r in caplog.records if r.name == "claimtag" and r.levelno == logging.WARNING]
 
 
 # --- round trip ---------------------------------------------------------------------------------
@@ -60,7 +55,7 @@ def test_load_accepts_a_string_path(saved, synthetic_model):
 
 def test_loading_an_artifact_of_this_environment_does_not_warn(saved, claimtag_log):
     load(saved)
-    assert claimtag_warnings(claimtag_log) == []
+    assert warning_messages(claimtag_log) == []
 
 
 def test_save_leaves_no_temporary_file(tmp_path, synthetic_model):
@@ -209,7 +204,7 @@ def test_a_model_saved_with_another_scikit_learn_warns(tmp_path, synthetic_model
     metadata["versions"] = dict(metadata["versions"], **{"scikit-learn": "0.0.1"})
     joblib.dump(payload(synthetic_model, metadata=metadata), path)
     loaded = load(path)
-    warnings = claimtag_warnings(claimtag_log)
+    warnings = warning_messages(claimtag_log)
     assert len(warnings) == 1
     assert str(path) in warnings[0]
     assert "0.0.1" in warnings[0] and sklearn.__version__ in warnings[0]
@@ -220,7 +215,7 @@ def test_a_model_without_versions_warns_that_they_are_unknown(tmp_path, syntheti
     path = tmp_path / "bare.joblib"
     save(Model(synthetic_model.pipeline), path)
     loaded = load(path)
-    warnings = claimtag_warnings(claimtag_log)
+    warnings = warning_messages(claimtag_log)
     assert len(warnings) == 1 and "(unknown)" in warnings[0]
     assert loaded.metadata == {}
     assert loaded.tags == list(TAGS)

@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import hashlib
 import json
-import logging
 
 import numpy as np
 import pytest
@@ -13,17 +12,7 @@ from classifier.data import LabeledData, load_labeled
 from classifier.errors import DataError
 from classifier.tags import TAGS
 
-
-@pytest.fixture
-def warnings_log(caplog, monkeypatch):
-    """Capture claimtag warnings even if the CLI turned propagation off or raised the level."""
-    monkeypatch.setattr(logging.getLogger("claimtag"), "propagate", True)
-    caplog.set_level(logging.WARNING, logger="claimtag")
-    return caplog
-
-
-def warning_messages(caplog) -> list[str]:
-    return [r.getMessage() for r in caplog.records if r.name == "claimtag" and r.levelno == logging.WARNING]
+from conftest import warning_messages
 
 
 def write(path, text: str):
@@ -45,7 +34,7 @@ def seed_csv(tmp_path):
     )
 
 
-def test_load_labeled_csv(seed_csv, warnings_log):
+def test_load_labeled_csv(seed_csv, claimtag_log):
     data = load_labeled([seed_csv])
     assert len(data) == 5
     assert data.texts == [
@@ -68,7 +57,7 @@ def test_load_labeled_csv(seed_csv, warnings_log):
     assert data.files == [
         {"path": str(seed_csv), "sha256": hashlib.sha256(seed_csv.read_bytes()).hexdigest(), "rows": 5}
     ]
-    assert warning_messages(warnings_log) == []
+    assert warning_messages(claimtag_log) == []
 
 
 def test_load_labeled_several_files_in_order(tmp_path):
@@ -204,12 +193,12 @@ def test_identical_duplicates_with_same_labels_are_accepted(tmp_path):
     assert data.tags == [frozenset({"demand", "denial"})] * 2
 
 
-def test_no_article_column_warns_and_each_row_is_its_own_group(tmp_path, warnings_log):
+def test_no_article_column_warns_and_each_row_is_its_own_group(tmp_path, claimtag_log):
     path = write(tmp_path / "c.csv", "text,labels\nOne.,denial\nTwo.,denial\nThree.,\n")
     data = load_labeled([path])
     assert data.groups == [f"{path}:2", f"{path}:3", f"{path}:4"]
     assert len(set(data.groups)) == 3
-    [message] = warning_messages(warnings_log)
+    [message] = warning_messages(claimtag_log)
     assert str(path) in message
     assert "'article'" in message
     assert "--group-col" in message

@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import io
 import json
-import logging
 import sys
 
 import pytest
@@ -12,56 +11,46 @@ import pytest
 from classifier.errors import EXIT_DATA, EXIT_NO_INPUT, DataError, NoInputError
 from classifier.readers import Document, decode, iter_documents, read_document, read_table
 
-
-@pytest.fixture
-def warnings_log(caplog, monkeypatch):
-    """Capture claimtag warnings even if the CLI turned propagation off or raised the level."""
-    monkeypatch.setattr(logging.getLogger("claimtag"), "propagate", True)
-    caplog.set_level(logging.WARNING, logger="claimtag")
-    return caplog
-
-
-def warning_messages(caplog) -> list[str]:
-    return [r.getMessage() for r in caplog.records if r.name == "claimtag" and r.levelno == logging.WARNING]
+from conftest import warning_messages
 
 
 # --- decode ------------------------------------------------------------------------------------
 
 
-def test_decode_utf8_without_warning(warnings_log):
+def test_decode_utf8_without_warning(claimtag_log):
     assert decode("café “quoted” – done".encode("utf-8"), "a.txt") == "café “quoted” – done"
-    assert warning_messages(warnings_log) == []
+    assert warning_messages(claimtag_log) == []
 
 
-def test_decode_drops_utf8_bom(warnings_log):
+def test_decode_drops_utf8_bom(claimtag_log):
     text = decode(b"\xef\xbb\xbfHello \xe2\x80\x9cthere\xe2\x80\x9d", "a.txt")
     assert text == "Hello “there”"
-    assert warning_messages(warnings_log) == []
+    assert warning_messages(claimtag_log) == []
 
 
-def test_decode_windows_1252_curly_quotes_with_warning(warnings_log):
+def test_decode_windows_1252_curly_quotes_with_warning(claimtag_log):
     text = decode(b"first line\nhe said \x93quoted\x94", "news.txt")
     assert text == "first line\nhe said “quoted”"
-    [message] = warning_messages(warnings_log)
+    [message] = warning_messages(claimtag_log)
     assert message.startswith("news.txt:2:")
     assert "0x93" in message
     assert "windows-1252" in message
 
 
-def test_decode_byte_undefined_in_cp1252_falls_back_to_latin1(warnings_log):
+def test_decode_byte_undefined_in_cp1252_falls_back_to_latin1(claimtag_log):
     data = b"a\nb\nc\x81d \xe9"
     text = decode(data, "odd.txt")
     assert text == "a\nb\nc\u0081d \u00e9"
     assert text.encode("latin-1") == data
-    [message] = warning_messages(warnings_log)
+    [message] = warning_messages(claimtag_log)
     assert message.startswith("odd.txt:3:")
     assert "0x81" in message
     assert "latin-1" in message
 
 
-def test_decode_bom_then_bad_byte_warning_names_the_right_byte_and_line(warnings_log):
+def test_decode_bom_then_bad_byte_warning_names_the_right_byte_and_line(claimtag_log):
     decode(b"\xef\xbb\xbfab\n\x93x", "bom.txt")
-    [message] = warning_messages(warnings_log)
+    [message] = warning_messages(claimtag_log)
     assert message.startswith("bom.txt:2:")
     assert "0x93" in message
 
@@ -130,17 +119,17 @@ def test_read_document_empty_stdin(monkeypatch):
         read_document("-")
 
 
-def test_read_document_stdin_cp1252_warning_names_stdin(monkeypatch, warnings_log):
+def test_read_document_stdin_cp1252_warning_names_stdin(monkeypatch, claimtag_log):
     monkeypatch.setattr(sys, "stdin", _FakeStdin(b"\x93hi\x94"))
     assert read_document("-").text == "“hi”"
-    [message] = warning_messages(warnings_log)
+    [message] = warning_messages(claimtag_log)
     assert message.startswith("-:1:")
 
 
 # --- iter_documents ----------------------------------------------------------------------------
 
 
-def test_iter_documents_directory_recursive_sorted_skips_bad_files(tmp_path, warnings_log):
+def test_iter_documents_directory_recursive_sorted_skips_bad_files(tmp_path, claimtag_log):
     (tmp_path / "b.txt").write_text("bee", encoding="utf-8")
     (tmp_path / "a.txt").write_text("ay", encoding="utf-8")
     (tmp_path / "sub").mkdir()
@@ -159,7 +148,7 @@ def test_iter_documents_directory_recursive_sorted_skips_bad_files(tmp_path, war
         str(tmp_path / "sub" / "c.txt"),
     ]
     assert [d.text for d in documents] == ["ay", "bee", "sea"]
-    messages = warning_messages(warnings_log)
+    messages = warning_messages(claimtag_log)
     assert any(str(tmp_path / "binary.txt") in m and "binary" in m for m in messages)
     assert any(str(tmp_path / "empty.txt") in m and "empty" in m for m in messages)
     assert len(messages) == 2
@@ -227,14 +216,14 @@ def test_read_table_csv_crlf(tmp_path):
     assert table.rows["labels"].tolist() == ["x", "y"]
 
 
-def test_read_table_csv_with_bom_and_cp1252(tmp_path, warnings_log):
+def test_read_table_csv_with_bom_and_cp1252(tmp_path, claimtag_log):
     bom = tmp_path / "bom.csv"
     bom.write_bytes(b"\xef\xbb\xbftext,labels\nhello,\n")
     assert list(read_table(bom).rows.columns) == ["text", "labels"]
     legacy = tmp_path / "legacy.csv"
     legacy.write_bytes(b"text,labels\n\x93hi\x94,demand\n")
     assert read_table(legacy).rows["text"].tolist() == ["“hi”"]
-    assert any(m.startswith(f"{legacy}:2:") for m in warning_messages(warnings_log))
+    assert any(m.startswith(f"{legacy}:2:") for m in warning_messages(claimtag_log))
 
 
 def test_read_table_jsonl_with_blank_lines(tmp_path):
@@ -300,50 +289,28 @@ def test_read_table_missing_file(tmp_path):
         read_table(path)
 
 
-@pytest.mark.parametrize("content", ["", "\n\n", "text,labels\n\n\n"])
-def test_read_table_empty_csv(tmp_path, content):
-    path = tmp_path / "t.csv"
+@pytest.mark.parametrize(
+    "name, content, error, message",
+    [
+        ("t.csv", "", NoInputError, "{path}: no rows"),
+        ("t.csv", "\n\n", NoInputError, "{path}: no rows"),
+        ("t.csv", "text,labels\n\n\n", NoInputError, "{path}: no rows"),
+        ("t.csv", "text,labels\n", NoInputError, "{path}: no rows"),
+        ("t.jsonl", "\n \n", NoInputError, "{path}: no rows"),
+        ("t.csv", "text,labels\nfine,denial\na,b,c\n", DataError,
+         "{path}: malformed CSV: Error tokenizing data. C error: Expected 2 fields in line 3, saw 3"),
+        ("t.csv", 'text,labels\n"never closed,denial\n', DataError, "{path}: malformed CSV: "),
+        ("t.csv", "text,labels\na,b,c\n", DataError, "{path}: malformed CSV: "),
+    ],
+    ids=["empty", "blank-lines", "header-and-blanks", "header-only", "blank-jsonl",
+         "later-row-too-wide", "unterminated-quote", "first-row-too-wide"],
+)
+def test_read_table_refuses_tables_without_usable_rows(tmp_path, name, content, error, message):
+    path = tmp_path / name
     path.write_text(content, encoding="utf-8")
-    with pytest.raises(NoInputError) as info:
+    with pytest.raises(error) as info:
         read_table(path)
-    assert str(info.value) == f"{path}: no rows"
-
-
-def test_read_table_header_only_csv_has_no_rows(tmp_path):
-    path = tmp_path / "t.csv"
-    path.write_text("text,labels\n", encoding="utf-8")
-    with pytest.raises(NoInputError, match="no rows"):
-        read_table(path)
-
-
-def test_read_table_empty_jsonl(tmp_path):
-    path = tmp_path / "t.jsonl"
-    path.write_text("\n \n", encoding="utf-8")
-    with pytest.raises(NoInputError, match="no rows"):
-        read_table(path)
-
-
-def test_read_table_csv_later_row_with_too_many_fields(tmp_path):
-    path = tmp_path / "t.csv"
-    path.write_text("text,labels\nfine,denial\na,b,c\n", encoding="utf-8")
-    with pytest.raises(DataError) as info:
-        read_table(path)
-    assert str(info.value).startswith(f"{path}: malformed CSV")
-    assert "line 3" in str(info.value)
-
-
-def test_read_table_csv_unterminated_quote(tmp_path):
-    path = tmp_path / "t.csv"
-    path.write_text('text,labels\n"never closed,denial\n', encoding="utf-8")
-    with pytest.raises(DataError, match="malformed CSV"):
-        read_table(path)
-
-
-def test_read_table_csv_first_row_with_too_many_fields(tmp_path):
-    path = tmp_path / "t.csv"
-    path.write_text("text,labels\na,b,c\n", encoding="utf-8")
-    with pytest.raises(DataError, match="malformed CSV"):
-        read_table(path)
+    assert str(info.value).startswith(message.format(path=path))
 
 
 def test_read_table_binary(tmp_path):
