@@ -1,18 +1,24 @@
-"""The model file: one joblib file holding the fitted pipeline and its metadata.
+"""The model file: the fitted pipeline and its metadata, as joblib or as skops.
 
-Pickle-based files run code when loaded: load only artifacts you trust (your own, or a
-colleague's whose file you verified).
+joblib files are pickles, and loading a pickle runs whatever code it carries. So a joblib
+artifact is loaded only when its SHA-256 matches the digest file written beside it at save time
+(``model.joblib.sha256``, in ``sha256sum`` format), or when the user says ``--trust``.
+skops files are loaded without running code: every type they name is checked against
+``ALLOWED_TYPES`` below, a list that lives here and is never read from the artifact.
 """
 
 from __future__ import annotations
 
+import hashlib
+import json
 import logging
 import os
 import platform
 import warnings
+import zipfile
 from pathlib import Path
 
-from .errors import ArtifactError, NoInputError, OutputError
+from .errors import ArtifactError, NoInputError, OutputError, UntrustedError
 from .model import Model
 from .writers import atomic_path
 
@@ -20,8 +26,26 @@ log = logging.getLogger("claimtag")
 
 FORMAT = "claimtag-model"
 FORMAT_VERSION = 1
+FORMATS = ("joblib", "skops")
 DEFAULT_MODEL_ENV = "CLAIMTAG_MODEL"
 BUNDLED_MODEL = Path(__file__).resolve().parent.parent / "models" / "default.joblib"
+DIGEST_SUFFIX = ".sha256"
+
+# Every type a claimtag model is made of; a skops file naming anything else is refused.
+ALLOWED_TYPES = frozenset(
+    {
+        "builtins.dict", "builtins.list", "builtins.tuple", "builtins.str", "builtins.int",
+        "builtins.float", "builtins.bool", "builtins.NoneType",
+        "numpy.ndarray", "numpy.dtype", "numpy.float64", "numpy.float32", "numpy.int64",
+        "numpy.int32", "numpy.int8", "numpy.bool_",
+        "sklearn.pipeline.Pipeline",
+        "sklearn.feature_extraction.text.TfidfVectorizer",
+        "sklearn.feature_extraction.text.TfidfTransformer",
+        "sklearn.linear_model._logistic.LogisticRegression",
+        "sklearn.dummy.DummyClassifier",
+        "classifier.model.TagClassifier",
+    }
+)
 
 
 def environment() -> dict[str, str]:
@@ -51,9 +75,14 @@ def refuse_overwrite(path: str | Path, force: bool) -> None:
         raise OutputError(f"{path}: already exists; pass --force to replace it")
 
 
-def save(model: Model, path: str | Path, force: bool = False) -> Path:
-    import joblib
+def format_for(path: str | Path, requested: str | None = None) -> str:
+    """The requested format, else the one the file name says (``.skops``), else joblib."""
+    if requested:
+        return requested
+    return "skops" if Path(path).suffix.lower() == ".skops" else "joblib"
 
+
+def save(model: Model, path: str | Path, force: bool = False, fmt: str | None = None) -> Path:
     path = Path(path)
     refuse_overwrite(path, force)
     payload = {
@@ -62,50 +91,153 @@ def save(model: Model, path: str | Path, force: bool = False) -> Path:
         "metadata": model.metadata,
         "pipeline": model.pipeline,
     }
+    pickled = format_for(path, fmt) == "joblib"
     try:
         with atomic_path(path) as temporary:
-            joblib.dump(payload, temporary, compress=3)
+            if pickled:
+                import joblib
+
+                joblib.dump(payload, temporary, compress=3)
+                digest = _sha256(temporary)
+                # Both digests are listed while the new file replaces the old one, so a crash
+                # between the two renames leaves whichever file is in place loadable.
+                _write_digests(path, [digest] + _listed_digests(path))
+            else:
+                import skops.io
+
+                skops.io.dump(payload, temporary, compression=zipfile.ZIP_DEFLATED)
+        if pickled:
+            _write_digests(path, [digest])
     except OSError as error:
         raise OutputError(f"{path}: cannot write ({error.strerror})") from None
     return path
 
 
-def load(path: str | Path | None = None) -> Model:
-    """Load a model saved by :func:`save`; the bundled default model if no path is given."""
-    import joblib
-    from sklearn.exceptions import InconsistentVersionWarning
+def load(path: str | Path | None = None, trust: bool = False) -> Model:
+    """Load a model saved by :func:`save`; the bundled default model if no path is given.
 
+    A joblib file must match its digest file unless ``trust`` is true; a skops file must name
+    only allowed types, whatever ``trust`` says.
+    """
     path = Path(path) if path is not None else default_model_path()
     if not path.is_file():
         hint = "" if path != default_model_path() else "; train one with `claimtag train` or pass --model"
         raise NoInputError(f"{path}: no such model file{hint}")
-    try:
-        with warnings.catch_warnings():
-            # Replaced below by one warning that names both versions.
-            warnings.simplefilter("ignore", InconsistentVersionWarning)
-            payload = joblib.load(path)
-    except Exception as error:  # any unpickling failure means the bytes are not our artifact
-        raise ArtifactError(f"{path}: not a claimtag model ({_reason(error)})") from None
+    if zipfile.is_zipfile(path):
+        payload, artifact = _load_skops(path), {"format": "skops", "verified": "types allowed"}
+    else:
+        verified = _verify_digest(path, trust)
+        payload, artifact = _load_joblib(path), {"format": "joblib", "verified": verified}
     if not isinstance(payload, dict) or payload.get("format") != FORMAT:
-        raise ArtifactError(f"{path}: not a claimtag model (a joblib file of something else)")
-    if payload.get("format_version") != FORMAT_VERSION:
+        raise ArtifactError(f"{path}: not a claimtag model (a file of something else)")
+    if str(payload.get("format_version")) != str(FORMAT_VERSION):
         raise ArtifactError(
             f"{path}: claimtag model format {payload.get('format_version')}, this claimtag reads "
             f"{FORMAT_VERSION}; retrain it"
         )
     metadata = payload.get("metadata") or {}
     _warn_on_version_change(path, metadata.get("versions", {}))
-    return Model(payload["pipeline"], metadata)
+    model = Model(payload["pipeline"], metadata)
+    model.artifact = artifact | {"path": str(path), "sha256": _sha256(path)}
+    return model
 
 
-def describe(path: str | Path | None = None) -> dict:
+def describe(path: str | Path | None = None, trust: bool = False) -> dict:
     """What an artifact holds, for ``claimtag info``."""
     path = Path(path) if path is not None else default_model_path()
-    model = load(path)
-    return {"path": str(path), "bytes": path.stat().st_size, "tags": model.tags,
-            "thresholds": model.thresholds} | {
+    model = load(path, trust=trust)
+    return model.artifact | {"bytes": path.stat().st_size, "tags": model.tags,
+                             "thresholds": model.thresholds} | {
         k: v for k, v in model.metadata.items() if k not in ("tags", "thresholds")
     }
+
+
+def digest_path(path: str | Path) -> Path:
+    path = Path(path)
+    return path.with_name(path.name + DIGEST_SUFFIX)
+
+
+def _load_joblib(path: Path):
+    import joblib
+    from sklearn.exceptions import InconsistentVersionWarning
+
+    try:
+        with warnings.catch_warnings():
+            # Replaced by one warning that names both versions.
+            warnings.simplefilter("ignore", InconsistentVersionWarning)
+            return joblib.load(path)
+    except Exception as error:  # any unpickling failure means the bytes are not our artifact
+        raise ArtifactError(f"{path}: not a claimtag model ({_reason(error)})") from None
+
+
+def _load_skops(path: Path):
+    import skops.io
+
+    present = _skops_types(path)
+    refused = sorted(present - ALLOWED_TYPES)
+    if refused:
+        raise UntrustedError(
+            f"{path}: refused, it holds types a claimtag model never has: {', '.join(refused)}"
+        )
+    try:
+        return skops.io.load(path, trusted=sorted(present))
+    except Exception as error:
+        raise ArtifactError(f"{path}: not a claimtag model ({_reason(error)})") from None
+
+
+def _skops_types(path: Path) -> set[str]:
+    """Every ``module.class`` named in a skops file's schema, read without loading anything."""
+    try:
+        with zipfile.ZipFile(path) as archive:
+            schema = json.loads(archive.read("schema.json"))
+    except (KeyError, ValueError, zipfile.BadZipFile, OSError) as error:
+        raise ArtifactError(f"{path}: not a claimtag model ({_reason(error)})") from None
+    found, pending = set(), [schema]
+    while pending:
+        node = pending.pop()
+        if isinstance(node, dict):
+            if "__module__" in node or "__class__" in node:
+                found.add(f"{node.get('__module__')}.{node.get('__class__')}")
+            pending.extend(node.values())
+        elif isinstance(node, list):
+            pending.extend(node)
+    return found
+
+
+def _verify_digest(path: Path, trust: bool) -> str:
+    expected = _listed_digests(path)
+    if _sha256(path) in expected:
+        return f"sha256 matches {digest_path(path).name}"
+    if trust:
+        log.warning("%s: loading an unverified pickle because of --trust", path)
+        return "not verified (--trust)"
+    problem = "does not match" if expected else "has no digest file"
+    raise UntrustedError(
+        f"{path}: {problem} {digest_path(path).name}, so it may not be the file that was saved; "
+        f"loading a pickle runs code, so pass --trust only if you trust where it came from"
+    )
+
+
+def _listed_digests(path: Path) -> list[str]:
+    try:
+        lines = digest_path(path).read_text(encoding="utf-8").splitlines()
+    except (OSError, UnicodeError):
+        return []
+    return [line.split()[0] for line in lines if line.strip()]
+
+
+def _write_digests(path: Path, digests: list[str]) -> None:
+    with atomic_path(digest_path(path)) as temporary:
+        lines = "".join(f"{digest}  {path.name}\n" for digest in dict.fromkeys(digests))
+        temporary.write_text(lines, encoding="utf-8")
+
+
+def _sha256(path: str | Path) -> str:
+    digest = hashlib.sha256()
+    with open(path, "rb") as handle:
+        for block in iter(lambda: handle.read(1 << 20), b""):
+            digest.update(block)
+    return digest.hexdigest()
 
 
 def _warn_on_version_change(path: Path, saved: dict) -> None:
@@ -131,6 +263,7 @@ def format_description(description: dict) -> str:
     training = description.get("training_data", {})
     lines = [
         f"model      {description['path']} ({description['bytes']:,} bytes)",
+        f"format     {description['format']}, sha256 {description['sha256']}, {description['verified']}",
         f"created    {description.get('created', '?')}  seed {description.get('seed', '?')}",
         "tags       " + ", ".join(f"{t} (threshold {c:.3f})" for t, c in description["thresholds"].items()),
         f"trained on {training.get('rows', '?')} sentences from {training.get('articles', '?')} articles, "

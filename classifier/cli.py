@@ -38,6 +38,17 @@ model_option = click.option(
     help="Model artifact to use [default: the bundled model, or $CLAIMTAG_MODEL].",
 )
 json_option = click.option("--json", "as_json", is_flag=True, help="Print JSON instead of a table.")
+trust_option = click.option(
+    "--trust", is_flag=True,
+    help="Load a joblib model even if its .sha256 digest is missing or does not match. Loading a "
+    "pickle runs code: only for files you trust.",
+)
+force_option = click.option("--force", is_flag=True, help="Replace the output model file if it exists.")
+artifact_format_option = click.option(
+    "--format", "artifact_format", type=click.Choice(["joblib", "skops"]),
+    help="Model file format [default: skops for a .skops name, else joblib]. skops files load "
+    "without running code.",
+)
 
 
 def column_options(command):
@@ -82,14 +93,15 @@ def main(quiet: bool) -> None:
 @main.command()
 @click.argument("data", nargs=-1, required=True)
 @click.option("--out", "-o", required=True, type=click.Path(dir_okay=False), help="Where to save the model.")
-@click.option("--force", is_flag=True, help="Replace the model file at --out if it exists.")
+@force_option
+@artifact_format_option
 @click.option("--seed", default=0, show_default=True, help="Random seed; the same seed gives the same model.")
 @click.option("--tags", callback=_tag_list, help="Comma-separated tags to learn [default: all in the data].")
 @click.option("--folds", default=5, show_default=True, type=click.IntRange(2), help="Cross-validation folds.")
 @column_options
 @click.option("--group-col", default="article", show_default=True,
               help="Column naming the article; cross-validation holds out whole articles.")
-def train(data, out, force, seed, tags, folds, text_col, labels_col, group_col):
+def train(data, out, force, artifact_format, seed, tags, folds, text_col, labels_col, group_col):
     """Train a model on labeled sentences and save it.
 
     DATA are CSV or JSONL files with a text and a labels column. Grouped cross-validation
@@ -98,6 +110,7 @@ def train(data, out, force, seed, tags, folds, text_col, labels_col, group_col):
     \b
     Example:
         claimtag train data/labeled/seed.csv --out my.joblib
+        claimtag train data/labeled/*.csv --out shareable.skops
     """
     from .artifact import refuse_overwrite, save
     from .evaluate import format_report
@@ -109,7 +122,7 @@ def train(data, out, force, seed, tags, folds, text_col, labels_col, group_col):
         text_col=text_col, labels_col=labels_col, group_col=group_col,
     )
     click.echo(format_report(model.metadata["cv"]), err=True)
-    save(model, out, force=force)
+    save(model, out, force=force, fmt=artifact_format)
     log.info("saved the model to %s", out)
 
 
@@ -120,7 +133,8 @@ def train(data, out, force, seed, tags, folds, text_col, labels_col, group_col):
               show_default=True, help="Output format; table is for reading.")
 @click.option("--output", "-o", default="-", show_default=True, help="Output file; '-' is stdout.")
 @click.option("--sentences", is_flag=True, help="Each input line is one sentence (no segmentation).")
-def predict(inputs, model_path, fmt, output, sentences):
+@trust_option
+def predict(inputs, model_path, fmt, output, sentences, trust):
     """Tag every sentence of text files, directories (their *.txt) or stdin ('-', the default).
 
     One row per sentence: source, sentence (index in the source), start, end, text, tags and
@@ -139,7 +153,7 @@ def predict(inputs, model_path, fmt, output, sentences):
     inputs = inputs or ("-",)
     if "-" in inputs and sys.stdin.isatty():
         log.info("reading text from standard input (end it with Ctrl-D)")
-    model = load(model_path)
+    model = load(model_path, trust=trust)
     rows = tag_documents(model, iter_documents(inputs), one_per_line=sentences)
     with open_output(output) as out:
         count = write_rows(rows, out, fmt)
@@ -151,7 +165,8 @@ def predict(inputs, model_path, fmt, output, sentences):
 @model_option
 @json_option
 @column_options
-def evaluate(data, model_path, as_json, text_col, labels_col):
+@trust_option
+def evaluate(data, model_path, as_json, text_col, labels_col, trust):
     """Score a model on labeled sentences it has not seen: per-tag precision, recall, F1,
     support and confusion counts, macro and micro F1.
 
@@ -164,7 +179,7 @@ def evaluate(data, model_path, as_json, text_col, labels_col):
     from .evaluate import evaluate as evaluate_model
     from .evaluate import format_report
 
-    model = load(model_path)
+    model = load(model_path, trust=trust)
     labeled = load_labeled(data, text_col, labels_col)
     trained_on = {f["sha256"] for f in model.metadata.get("training_data", {}).get("files", [])}
     for entry in labeled.files:
@@ -177,7 +192,8 @@ def evaluate(data, model_path, as_json, text_col, labels_col):
 @main.command()
 @click.argument("path", required=False)
 @json_option
-def info(path, as_json):
+@trust_option
+def info(path, as_json, trust):
     """Show what a model artifact holds: tags, thresholds, training data, cross-validated
     metrics, versions [default: the bundled model].
 
@@ -187,5 +203,25 @@ def info(path, as_json):
     """
     from .artifact import describe, format_description
 
-    description = describe(path)
+    description = describe(path, trust=trust)
     click.echo(json.dumps(description, indent=2) if as_json else format_description(description))
+
+
+@main.command()
+@click.argument("source")
+@click.argument("target")
+@force_option
+@artifact_format_option
+@trust_option
+def convert(source, target, force, artifact_format, trust):
+    """Save a model in another format, e.g. a joblib model as skops to share it safely.
+
+    \b
+    Example:
+        claimtag convert my.joblib my.skops
+    """
+    from .artifact import load, refuse_overwrite, save
+
+    refuse_overwrite(target, force)
+    save(load(source, trust=trust), target, force=force, fmt=artifact_format)
+    log.info("saved the model to %s", target)

@@ -11,6 +11,7 @@ import click
 EXIT_DATA = 65  # the input exists but its content is wrong
 EXIT_NO_INPUT = 66  # an input is missing, unreadable or empty
 EXIT_CANT_CREATE = 73  # an output cannot be written or already exists
+EXIT_NOT_TRUSTED = 77  # a model file that could run code and cannot be verified
 
 
 class ClaimtagError(click.ClickException):
@@ -36,3 +37,9 @@ class ArtifactError(DataError):
 def at(path: object, line: int | None = None) -> str:
     """The ``file:line`` prefix of a message about a place in an input."""
     return f"{path}:{line}" if line is not None else str(path)
+
+
+class UntrustedError(ClaimtagError):
+    """A model file refused because loading it could run code nobody vouched for."""
+
+    exit_code = EXIT_NOT_TRUSTED

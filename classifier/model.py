@@ -143,6 +143,7 @@ class Model:
     def __init__(self, pipeline: Pipeline, metadata: dict | None = None):
         self.pipeline = pipeline
         self.metadata = metadata or {}
+        self.artifact: dict = {}  # the file it was loaded from: path, format, sha256, verified
 
     @property
     def tags(self) -> list[str]:

@@ -2,8 +2,10 @@
 
 from __future__ import annotations
 
+import hashlib
 import json
 import os
+import pickle
 
 import joblib
 import numpy as np
@@ -12,9 +14,10 @@ import sklearn
 
 from classifier import artifact
 from classifier.artifact import (
-    BUNDLED_MODEL, FORMAT, FORMAT_VERSION, default_model_path, describe, format_description, load, save,
+    BUNDLED_MODEL, FORMAT, FORMAT_VERSION, default_model_path, describe, digest_path, format_description, load,
+    save,
 )
-from classifier.errors import ArtifactError, ClaimtagError, NoInputError, OutputError
+from classifier.errors import ArtifactError, ClaimtagError, NoInputError, OutputError, UntrustedError
 from classifier.model import Model
 from classifier.tags import TAGS
 
@@ -32,6 +35,12 @@ def payload(model, **changes):
     """The dict save() writes, with some entries changed."""
     return {"format": FORMAT, "format_version": FORMAT_VERSION, "metadata": model.metadata,
             "pipeline": model.pipeline} | changes
+
+
+def sign(path):
+    """Write the digest file save() would have written beside a hand-made artifact."""
+    digest = hashlib.sha256(path.read_bytes()).hexdigest()
+    digest_path(path).write_text(f"{digest}  {path.name}\n", encoding="utf-8")
 
 
 # --- round trip ---------------------------------------------------------------------------------
@@ -61,7 +70,7 @@ def test_loading_an_artifact_of_this_environment_does_not_warn(saved, claimtag_l
 def test_save_leaves_no_temporary_file(tmp_path, synthetic_model):
     save(synthetic_model, tmp_path / "model.joblib")
     save(synthetic_model, tmp_path / "model.joblib", force=True)
-    assert sorted(os.listdir(tmp_path)) == ["model.joblib"]
+    assert sorted(os.listdir(tmp_path)) == ["model.joblib", "model.joblib.sha256"]
 
 
 # --- overwriting --------------------------------------------------------------------------------
@@ -138,7 +147,7 @@ def test_a_file_that_is_not_a_model_is_an_artifact_error(tmp_path, saved, make):
     path = tmp_path / "bad.joblib"
     make(path, saved)
     with pytest.raises(ArtifactError) as error:
-        load(path)
+        load(path, trust=True)
     assert error.value.exit_code == 65
     message = error.value.message
     assert message.startswith(f"{path}: ")
@@ -149,8 +158,8 @@ def test_a_file_that_is_not_a_model_is_an_artifact_error(tmp_path, saved, make):
 def test_a_joblib_file_of_something_else_says_so(tmp_path):
     path = tmp_path / "dict.joblib"
     joblib.dump({"a": 1}, path)
-    with pytest.raises(ArtifactError, match="a joblib file of something else"):
-        load(path)
+    with pytest.raises(ArtifactError, match="a file of something else"):
+        load(path, trust=True)
 
 
 def test_an_empty_file_is_refused_with_a_one_line_message(tmp_path):
@@ -164,6 +173,7 @@ def test_an_empty_file_is_refused_with_a_one_line_message(tmp_path):
 def test_another_format_version_is_an_artifact_error(tmp_path, synthetic_model):
     path = tmp_path / "future.joblib"
     joblib.dump(payload(synthetic_model, format_version=FORMAT_VERSION + 41), path)
+    sign(path)
     with pytest.raises(ArtifactError) as error:
         load(path)
     message = error.value.message
@@ -203,6 +213,7 @@ def test_a_model_saved_with_another_scikit_learn_warns(tmp_path, synthetic_model
     metadata = dict(synthetic_model.metadata)
     metadata["versions"] = dict(metadata["versions"], **{"scikit-learn": "0.0.1"})
     joblib.dump(payload(synthetic_model, metadata=metadata), path)
+    sign(path)
     loaded = load(path)
     warnings = warning_messages(claimtag_log)
     assert len(warnings) == 1
@@ -280,3 +291,106 @@ def test_environment_names_the_versions_that_matter():
     assert set(versions) == {"python", "scikit-learn", "numpy", "joblib", "claimtag"}
     assert versions["scikit-learn"] == sklearn.__version__
     assert versions["numpy"] == np.__version__
+
+
+# --- safe loading: digests for pickles, an allow-list for skops ----------------------------------
+
+
+class RunsCode:
+    """Unpickling (or skops-loading) this writes a marker file: proof that code ran."""
+
+    def __init__(self, marker):
+        self.marker = str(marker)
+
+    def __reduce__(self):
+        return (exec, (f"open({self.marker!r}, 'w').write('ran')",))
+
+    def __setstate__(self, state):
+        open(state["marker"], "w").write("ran")
+
+
+def test_skops_round_trip_and_no_digest_needed(tmp_path, synthetic_model):
+    path = save(synthetic_model, tmp_path / "model.skops")
+    assert not digest_path(path).exists()
+    loaded = load(path)
+    assert loaded.artifact["format"] == "skops" and loaded.artifact["verified"] == "types allowed"
+    np.testing.assert_array_equal(loaded.scores(PROBE), synthetic_model.scores(PROBE))
+    assert loaded.metadata == synthetic_model.metadata
+
+
+def test_the_format_can_be_chosen_whatever_the_name(tmp_path, synthetic_model):
+    path = save(synthetic_model, tmp_path / "model.bin", fmt="skops")
+    assert load(path).artifact["format"] == "skops"
+
+
+def test_a_pickle_that_would_run_code_is_refused_without_a_digest(tmp_path):
+    marker = tmp_path / "marker"
+    evil = tmp_path / "evil.joblib"
+    evil.write_bytes(pickle.dumps(RunsCode(marker)))
+    with pytest.raises(UntrustedError) as error:
+        load(evil)
+    assert error.value.exit_code == 77
+    assert "has no digest file evil.joblib.sha256" in error.value.message and "--trust" in error.value.message
+    assert not marker.exists()
+
+
+def test_a_pickle_swapped_in_after_saving_is_refused(tmp_path, synthetic_model):
+    marker = tmp_path / "marker"
+    path = save(synthetic_model, tmp_path / "model.joblib")
+    path.write_bytes(pickle.dumps(RunsCode(marker)))
+    with pytest.raises(UntrustedError, match="does not match model.joblib.sha256"):
+        load(path)
+    assert not marker.exists()
+
+
+def test_trust_loads_an_unverified_pickle_with_a_warning(tmp_path, synthetic_model, claimtag_log):
+    path = tmp_path / "model.joblib"
+    joblib.dump(payload(synthetic_model), path)
+    loaded = load(path, trust=True)
+    assert loaded.artifact["verified"] == "not verified (--trust)"
+    assert any("unverified pickle" in w for w in warning_messages(claimtag_log))
+
+
+def test_a_skops_file_with_a_type_outside_the_allow_list_is_refused_even_with_trust(tmp_path):
+    import skops.io
+
+    marker = tmp_path / "marker"
+    path = tmp_path / "evil.skops"
+    skops.io.dump({"format": FORMAT, "format_version": FORMAT_VERSION, "pipeline": RunsCode(marker)}, path)
+    for trust in (False, True):
+        with pytest.raises(UntrustedError) as error:
+            load(path, trust=trust)
+        assert "test_artifact.RunsCode" in error.value.message
+    assert not marker.exists()
+
+
+def test_a_skops_file_holding_a_function_is_refused(tmp_path):
+    import skops.io
+
+    path = tmp_path / "function.skops"
+    skops.io.dump({"format": FORMAT, "format_version": FORMAT_VERSION, "pipeline": os.system}, path)
+    with pytest.raises(UntrustedError, match="types a claimtag model never has"):
+        load(path)
+
+
+def test_a_crash_between_the_two_renames_leaves_either_file_loadable(tmp_path, synthetic_model):
+    """save() lists the old and the new digest while the new file replaces the old one."""
+    path = save(synthetic_model, tmp_path / "model.joblib")
+    old_bytes = path.read_bytes()
+    other = save(Model(synthetic_model.pipeline, dict(synthetic_model.metadata, seed=99)), tmp_path / "other.joblib")
+    new_digest = digest_path(other).read_text().split()[0]
+    old_digest = digest_path(path).read_text().split()[0]
+    digest_path(path).write_text(f"{new_digest}  model.joblib\n{old_digest}  model.joblib\n")
+    assert load(path).artifact["verified"] == "sha256 matches model.joblib.sha256"
+    path.write_bytes(other.read_bytes())
+    assert load(path).artifact["verified"] == "sha256 matches model.joblib.sha256"
+    assert path.read_bytes() != old_bytes
+
+
+def test_describe_reports_format_digest_and_verification(tmp_path, synthetic_model):
+    path = save(synthetic_model, tmp_path / "model.joblib")
+    description = describe(path)
+    assert description["format"] == "joblib"
+    assert description["sha256"] == hashlib.sha256(path.read_bytes()).hexdigest()
+    assert description["verified"] == "sha256 matches model.joblib.sha256"
+    assert "format     joblib" in format_description(description)

@@ -321,6 +321,8 @@ def test_predict_with_a_file_that_is_not_a_model(run, tmp_path):
     fake = tmp_path / "fake.joblib"
     fake.write_bytes(os.urandom(256))
     result = run("predict", "--model", fake, input="Some text.")
+    assert_clean_error(result, 77, str(fake), "has no digest file fake.joblib.sha256", "--trust")
+    result = run("predict", "--model", fake, "--trust", input="Some text.")
     assert_clean_error(result, 65, str(fake), "not a claimtag model")
 
 
@@ -369,5 +371,34 @@ def test_info_readable_and_json(run, model, labeled):
 def test_info_bad_artifacts(run, tmp_path):
     truncated = tmp_path / "truncated.joblib"
     truncated.write_bytes((Path(__file__).resolve().parents[1] / "models" / "default.joblib").read_bytes()[:500])
-    assert_clean_error(run("info", truncated), 65, str(truncated), "not a claimtag model")
+    assert_clean_error(run("info", truncated), 77, str(truncated), "has no digest file")
+    assert_clean_error(run("info", truncated, "--trust"), 65, str(truncated), "not a claimtag model")
     assert_clean_error(run("info", tmp_path / "nope.joblib"), 66, "no such model file")
+
+
+# --- convert and safe formats --------------------------------------------------------------------
+
+def test_convert_joblib_to_skops_keeps_predictions(run, model, tmp_path):
+    target = tmp_path / "m.skops"
+    result = run("convert", model, target)
+    assert result.exit_code == 0, result.stderr
+    text = "The army accused the rebels of shelling the village.\nAt least 4 people were killed.\n"
+    original = jsonl(run("predict", "--model", model, "--sentences", input=text).stdout)
+    converted = jsonl(run("predict", "--model", target, "--sentences", input=text).stdout)
+    assert converted == original
+    info = json.loads(run("info", target, "--json").stdout)
+    assert info["format"] == "skops" and info["verified"] == "types allowed"
+    assert_clean_error(run("convert", model, target), 73, str(target), "--force")
+
+
+def test_train_format_skops(run, labeled, tmp_path):
+    out = tmp_path / "m.model"
+    assert run("train", labeled, "--out", out, "--format", "skops").exit_code == 0
+    assert json.loads(run("info", out, "--json").stdout)["format"] == "skops"
+    assert not (tmp_path / "m.model.sha256").exists()
+
+
+def test_info_shows_the_digest_check(run, model):
+    readable = run("info", model).stdout
+    assert f"format     joblib, sha256 " in readable
+    assert f"sha256 matches {model.name}.sha256" in readable
