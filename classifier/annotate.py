@@ -14,22 +14,29 @@ SCORE_DECIMALS = 6
 def tag_documents(
     model: Model, documents: Iterable[Document], one_per_line: bool = False
 ) -> Iterator[dict]:
+    """One row per sentence of each document, in order (see :func:`tag_document`)."""
+    for document in documents:
+        yield from tag_document(model, document, one_per_line)
+
+
+def tag_document(model: Model, document: Document, one_per_line: bool = False) -> list[dict]:
     """One row per sentence: source, sentence index, start, end, text, tags and scores.
 
     With ``one_per_line`` each non-blank line is one sentence (the input is already split).
     """
     split: Callable[[str], Iterator[Sentence]] = iter_lines if one_per_line else iter_sentences
-    for document in documents:
-        sentences = list(split(document.text))
+    sentences = list(split(document.text))
+    return [
+        {
+            "source": document.source,
+            "sentence": index,
+            "start": sentence.start,
+            "end": sentence.end,
+            "text": sentence.text,
+            "tags": list(prediction.tags),
+            "scores": {t: round(s, SCORE_DECIMALS) for t, s in prediction.scores.items()},
+        }
         for index, (sentence, prediction) in enumerate(
             zip(sentences, model.predict([s.text for s in sentences]))
-        ):
-            yield {
-                "source": document.source,
-                "sentence": index,
-                "start": sentence.start,
-                "end": sentence.end,
-                "text": sentence.text,
-                "tags": list(prediction.tags),
-                "scores": {t: round(s, SCORE_DECIMALS) for t, s in prediction.scores.items()},
-            }
+        )
+    ]

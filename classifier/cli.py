@@ -133,31 +133,35 @@ def train(data, out, force, artifact_format, seed, tags, folds, text_col, labels
               show_default=True, help="Output format; table is for reading.")
 @click.option("--output", "-o", default="-", show_default=True, help="Output file; '-' is stdout.")
 @click.option("--sentences", is_flag=True, help="Each input line is one sentence (no segmentation).")
+@click.option("--resume", is_flag=True,
+              help="Go on with an --output run that was killed or interrupted, skipping finished sources.")
 @trust_option
-def predict(inputs, model_path, fmt, output, sentences, trust):
+def predict(inputs, model_path, fmt, output, sentences, resume, trust):
     """Tag every sentence of text files, directories (their *.txt) or stdin ('-', the default).
 
     One row per sentence: source, sentence (index in the source), start, end, text, tags and
-    scores. The output file appears only once complete.
+    scores. An --output file appears only once complete; an earlier one stays until then.
 
     \b
     Example:
         claimtag predict data/articles/ --format csv --output tags.csv
         echo "Rebels accused the army of shelling the town." | claimtag predict --sentences
     """
-    from .annotate import tag_documents
+    from .annotate import tag_document
     from .artifact import load
     from .readers import iter_documents
-    from .writers import open_output, write_rows
+    from .writers import Output
 
     inputs = inputs or ("-",)
     if "-" in inputs and sys.stdin.isatty():
         log.info("reading text from standard input (end it with Ctrl-D)")
     model = load(model_path, trust=trust)
-    rows = tag_documents(model, iter_documents(inputs), one_per_line=sentences)
-    with open_output(output) as out:
-        count = write_rows(rows, out, fmt)
-    log.info("tagged %d sentence%s", count, "" if count == 1 else "s")
+    with Output(output, fmt, resume=resume) as out:
+        if out.done:
+            log.info("resuming: %d sources were done already", len(out.done))
+        for document in iter_documents(inputs, skip=out.done):
+            out.write(document.source, tag_document(model, document, one_per_line=sentences))
+    log.info("tagged %d sentence%s", out.count, "" if out.count == 1 else "s")
 
 
 @main.command()

@@ -13,7 +13,7 @@ import logging
 import sys
 from dataclasses import dataclass
 from pathlib import Path
-from typing import TYPE_CHECKING, Iterable, Iterator
+from typing import TYPE_CHECKING, Container, Iterable, Iterator
 
 from .errors import DataError, NoInputError, at
 
@@ -65,21 +65,22 @@ def read_document(path: str | Path) -> Document:
     return Document(source, decode(data, source))
 
 
-def iter_documents(inputs: Iterable[str]) -> Iterator[Document]:
-    """Documents from files, directories (their ``*.txt``, recursively, in name order) and ``-``."""
+def iter_documents(inputs: Iterable[str], skip: Container[str] = frozenset()) -> Iterator[Document]:
+    """Documents from files, directories (their ``*.txt``, recursively, in name order) and ``-``,
+    leaving out, unread, the sources in ``skip`` (those a resumed run has done already)."""
     for name in inputs:
         path = Path(name)
         if name != STDIN and path.is_dir():
-            yield from _directory_documents(path)
-        else:
+            yield from _directory_documents(path, skip)
+        elif name not in skip:
             yield read_document(name)
 
 
-def _directory_documents(directory: Path) -> Iterator[Document]:
+def _directory_documents(directory: Path, skip: Container[str]) -> Iterator[Document]:
     files = sorted(p for p in directory.rglob("*.txt") if p.is_file())
     if not files:
         raise NoInputError(f"{directory}: no *.txt files in this directory")
-    for path in files:
+    for path in (p for p in files if str(p) not in skip):
         data = _read_bytes(path)
         problem = _unusable(data)
         if problem:

@@ -4,6 +4,7 @@ when complete (written under a temporary name beside it, then renamed)."""
 from __future__ import annotations
 
 import contextlib
+import io
 import json
 import os
 import shutil
@@ -45,29 +46,113 @@ def _umask() -> int:
     return current
 
 
-@contextlib.contextmanager
-def open_output(path: str | Path | None) -> Iterator[IO[str]]:
-    """Standard output for None or ``-``, else a text file written atomically."""
-    if path is None or str(path) == STDOUT:
-        yield sys.stdout
-        return
-    with atomic_path(path) as temporary, open(temporary, "w", encoding="utf-8", newline="") as out:
-        yield out
+class Output:
+    """Where prediction rows go, one source (document) at a time.
+
+    To a file, rows are written to a partial file beside it (``.NAME.partial``) and each finished
+    source is recorded in a journal (``.NAME.partial.journal``) with the partial file's length. The
+    partial file replaces the target only when the run completes, so an earlier output stays intact
+    whatever happens. If the run is killed or interrupted, ``resume=True`` cuts the partial file back
+    to the last finished source and goes on from there; ``done`` holds the sources to skip.
+    """
+
+    def __init__(self, path: str | Path | None, fmt: str = "jsonl", resume: bool = False):
+        self.fmt = fmt
+        self.count = 0
+        self.done: set[str] = set()
+        self.path = None if path is None or str(path) == STDOUT else Path(path)
+        if self.path is None:
+            if resume:
+                raise OutputError("--resume needs --output: standard output cannot be resumed")
+            self._file = sys.stdout.buffer if hasattr(sys.stdout, "buffer") else None
+            self._header = True
+            return
+        self.partial = self.path.with_name(f".{self.path.name}.partial")
+        self.journal = self.partial.with_name(self.partial.name + ".journal")
+        length = self._resume_point() if resume else 0
+        try:
+            self._file = open(self.partial, "r+b" if length else "wb")
+            self._file.truncate(length)
+            self._file.seek(length)
+            self._journal = open(self.journal, "a" if length else "w", encoding="utf-8")
+        except OSError as error:
+            raise OutputError(f"{self.path}: cannot write ({error.strerror})") from None
+        self._header = length == 0
+
+    def _resume_point(self) -> int:
+        """The partial file's length after its last finished source; 0 if there is nothing to resume."""
+        length = 0
+        try:
+            lines = self.journal.read_text(encoding="utf-8").splitlines()
+        except (OSError, UnicodeError):
+            lines = []
+        for line in lines:
+            try:
+                entry = json.loads(line)
+            except json.JSONDecodeError:
+                break  # a line cut short by the interruption
+            self.done.add(entry["source"])
+            length = entry["end"]
+        if not self.partial.exists() or self.partial.stat().st_size < length:
+            self.done.clear()
+            return 0
+        return length
+
+    def write(self, source: str, rows: list[dict]) -> None:
+        text = io.StringIO()
+        write_rows(rows, text, self.fmt, header=self._header and self.count == 0)
+        self.count += len(rows)
+        if self._file is None:  # a text-only stdout, as in tests
+            sys.stdout.write(text.getvalue())
+            sys.stdout.flush()
+            return
+        self._file.write(text.getvalue().encode("utf-8", "surrogateescape"))
+        self._file.flush()
+        if self.path is not None:
+            self._journal.write(json.dumps({"source": source, "end": self._file.tell()}) + "\n")
+            self._journal.flush()
+
+    def __enter__(self) -> "Output":
+        return self
+
+    def __exit__(self, kind, error, trace) -> None:
+        if self.path is None:
+            if self.count == 0 and self.fmt == "table":
+                self.write("", [])
+            return
+        self._file.close()
+        self._journal.close()
+        if kind is None:
+            if self.count == 0 and self._header:
+                self.partial.write_text("", encoding="utf-8")
+            os.chmod(self.partial, 0o666 & ~_umask())
+            os.replace(self.partial, self.path)
+            self.journal.unlink()
+        elif not issubclass(kind, KeyboardInterrupt):
+            # A bad input: nothing worth resuming. An interrupt keeps the partial file for --resume.
+            for leftover in (self.partial, self.journal):
+                with contextlib.suppress(FileNotFoundError):
+                    leftover.unlink()
 
 
-def write_rows(rows: Iterable[dict], out: IO[str], fmt: str = "jsonl", chunk: int = 1000) -> int:
-    """Write prediction rows as they come, in chunks; returns how many were written."""
+def write_rows(
+    rows: Iterable[dict], out: IO[str], fmt: str = "jsonl", chunk: int = 1000, header: bool = True
+) -> int:
+    """Write prediction rows as they come, in chunks; returns how many were written.
+
+    ``header`` is false when appending to output that has its header already.
+    """
     write = {"jsonl": _jsonl, "csv": _csv, "table": _table}[fmt]
     count = 0
     batch: list[dict] = []
     for row in rows:
         batch.append(row)
         if len(batch) >= chunk:
-            write(batch, out, first=count == 0)
+            write(batch, out, first=header and count == 0)
             count += len(batch)
             batch = []
     if batch or count == 0:
-        write(batch, out, first=count == 0)
+        write(batch, out, first=header and count == 0)
         count += len(batch)
     out.flush()
     return count

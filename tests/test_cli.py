@@ -5,6 +5,10 @@ from __future__ import annotations
 import csv
 import json
 import os
+import random
+import signal
+import subprocess
+import sys
 from pathlib import Path
 
 import pytest
@@ -402,3 +406,65 @@ def test_info_shows_the_digest_check(run, model):
     readable = run("info", model).stdout
     assert f"format     joblib, sha256 " in readable
     assert f"sha256 matches {model.name}.sha256" in readable
+
+
+# --- crash safety: SIGKILL at random points ------------------------------------------------------
+
+def claimtag_process(*args) -> subprocess.Popen:
+    return subprocess.Popen([sys.executable, "-m", "classifier", "-q", *map(str, args)],
+                            stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+
+
+def killed_at_random_points(args, delays):
+    """Start the command once per delay and SIGKILL it after that many seconds; returns how
+    many runs were really cut off (the others finished first)."""
+    cut = 0
+    for delay in delays:
+        process = claimtag_process(*args)
+        try:
+            process.wait(timeout=delay)
+        except subprocess.TimeoutExpired:
+            process.send_signal(signal.SIGKILL)
+            process.wait()
+            cut += 1
+    return cut
+
+
+def test_sigkill_during_train_leaves_the_previous_model_loadable(run, labeled, model, tmp_path):
+    from classifier.artifact import load
+
+    big = write_labeled(tmp_path / "big.csv", [
+        dict(row, article=f"{row['article']}-{copy}", text=f"{row['text']} Copy {copy} of it.")
+        for copy in range(25) for row in synthetic_rows()
+    ])
+    out = tmp_path / "m.joblib"
+    assert run("train", labeled, "--out", out).exit_code == 0
+    before = load(out).scores(["The army accused the rebels."])
+    delays = random.Random(5).sample([x / 10 for x in range(5, 40)], 6)
+    assert killed_at_random_points(["train", big, "--out", out, "--force"], delays) >= 3
+    survivor = load(out)  # verified against its digest: old or new, never half of one
+    assert survivor.scores(["The army accused the rebels."]).shape == before.shape
+    assert sorted(p.name for p in tmp_path.iterdir() if not p.name.startswith(".")) == [
+        "big.csv", "m.joblib", "m.joblib.sha256"]
+
+
+def test_sigkill_during_predict_keeps_earlier_output_and_resume_completes_it(run, model, tmp_path):
+    docs = tmp_path / "docs"
+    docs.mkdir()
+    for number in range(150):
+        (docs / f"{number:03d}.txt").write_text(
+            " ".join(TEMPLATES[tag].format(a="The army", b="the rebels", n=number) for tag in TEMPLATES) * 20,
+            encoding="utf-8")
+    reference = tmp_path / "reference.jsonl"
+    assert run("predict", "--model", model, docs, "--output", reference).exit_code == 0
+    out = tmp_path / "out.jsonl"
+    out.write_text("an earlier complete output\n", encoding="utf-8")
+    delays = random.Random(7).sample([x / 10 for x in range(12, 30)], 5)
+    cut = killed_at_random_points(["predict", "--model", model, docs, "--output", out, "--resume"], delays)
+    if out.read_text(encoding="utf-8") == "an earlier complete output\n":
+        assert cut == len(delays)  # every run was killed before it finished
+        assert (tmp_path / ".out.jsonl.partial").exists()
+    result = run("predict", "--model", model, docs, "--output", out, "--resume")
+    assert result.exit_code == 0, result.stderr
+    assert out.read_bytes() == reference.read_bytes()  # no source duplicated or skipped
+    assert not list(tmp_path.glob(".out.jsonl.partial*"))

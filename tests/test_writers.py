@@ -12,7 +12,7 @@ import sys
 import pytest
 
 from classifier.errors import OutputError
-from classifier.writers import atomic_path, open_output, write_rows
+from classifier.writers import Output, atomic_path, write_rows
 
 
 def make_rows(n: int) -> list[dict]:
@@ -100,42 +100,77 @@ def _umask() -> int:
     return mask
 
 
-def test_atomic_output_file_gets_normal_permissions(tmp_path):
+def test_output_file_gets_normal_permissions(tmp_path):
     target = tmp_path / "out.jsonl"
-    with open_output(target) as out:
-        out.write("{}\n")
+    with Output(target) as out:
+        out.write("a.txt", make_rows(1))
     expected = 0o666 & ~_umask()
     assert stat.S_IMODE(target.stat().st_mode) == expected
 
 
-def test_open_output_dash_and_none_are_stdout(capsys):
-    with open_output("-") as out:
-        assert out is sys.stdout
-        out.write("to stdout\n")
-    with open_output(None) as out:
-        assert out is sys.stdout
-    assert capsys.readouterr().out == "to stdout\n"
+def test_output_dash_and_none_are_stdout(capsys):
+    with Output("-") as out:
+        out.write("a.txt", make_rows(1))
+    with Output(None) as out:
+        out.write("b.txt", make_rows(1))
+    lines = capsys.readouterr().out.splitlines()
+    assert [json.loads(line)["text"] for line in lines] == [make_rows(1)[0]["text"]] * 2
 
 
-def test_open_output_file_written_atomically_as_utf8(tmp_path):
-    target = tmp_path / "out.txt"
-    with open_output(target) as out:
-        out.write("café “x”\n")
-        out.flush()
+def test_output_file_appears_only_when_complete_as_utf8(tmp_path):
+    target = tmp_path / "out.jsonl"
+    rows = make_rows(2)
+    with Output(target) as out:
+        out.write("a.txt", rows)
         assert not target.exists()
-    assert target.read_bytes() == "café “x”\n".encode("utf-8")
-    assert leftovers(tmp_path) == ["out.txt"]
+    assert target.read_text(encoding="utf-8") == "".join(
+        json.dumps(r, ensure_ascii=False) + "\n" for r in rows)
+    assert leftovers(tmp_path) == ["out.jsonl"]
 
 
-def test_open_output_failure_keeps_old_file(tmp_path):
-    target = tmp_path / "out.txt"
+def test_output_failure_keeps_old_file_and_leaves_nothing(tmp_path):
+    target = tmp_path / "out.jsonl"
     target.write_text("old", encoding="utf-8")
     with pytest.raises(ValueError):
-        with open_output(target) as out:
-            out.write("new")
+        with Output(target) as out:
+            out.write("a.txt", make_rows(1))
             raise ValueError("stop")
     assert target.read_text(encoding="utf-8") == "old"
-    assert leftovers(tmp_path) == ["out.txt"]
+    assert leftovers(tmp_path) == ["out.jsonl"]
+
+
+def test_output_interrupt_keeps_a_partial_file_that_resume_continues(tmp_path):
+    target = tmp_path / "out.csv"
+    rows = make_rows(4)
+    with pytest.raises(KeyboardInterrupt):
+        with Output(target, "csv") as out:
+            out.write("a.txt", rows[:2])
+            out.write("b.txt", rows[2:3])
+            raise KeyboardInterrupt
+    assert not target.exists()
+    # a third source was half written when the process died: its bytes have no journal entry
+    partial = tmp_path / ".out.csv.partial"
+    partial.write_bytes(partial.read_bytes() + b"half a row")
+    with Output(target, "csv", resume=True) as out:
+        assert out.done == {"a.txt", "b.txt"}
+        out.write("c.txt", rows[3:])
+    with target.open(encoding="utf-8", newline="") as handle:
+        records = list(csv.DictReader(handle))
+    assert [r["text"] for r in records] == [r["text"] for r in rows]
+    assert leftovers(tmp_path) == ["out.csv"]
+
+
+def test_output_resume_without_a_partial_file_starts_afresh(tmp_path):
+    target = tmp_path / "out.jsonl"
+    with Output(target, resume=True) as out:
+        assert out.done == set()
+        out.write("a.txt", make_rows(1))
+    assert len(target.read_text(encoding="utf-8").splitlines()) == 1
+
+
+def test_output_resume_needs_a_file():
+    with pytest.raises(OutputError, match="--resume needs --output"):
+        Output("-", resume=True)
 
 
 # --- write_rows --------------------------------------------------------------------------------
@@ -233,13 +268,3 @@ def test_write_rows_zero_rows_table_has_only_the_header():
     assert write_rows([], out, "table") == 0
     assert len(out.getvalue().splitlines()) == 1
     assert out.getvalue().split() == ["source", "#", "tags", "text"]
-
-
-def test_write_rows_to_a_file_via_open_output(tmp_path):
-    target = tmp_path / "out.csv"
-    with open_output(target) as out:
-        write_rows(make_rows(3), out, "csv", chunk=2)
-    with target.open(encoding="utf-8", newline="") as handle:
-        records = list(csv.DictReader(handle))
-    assert [r["text"] for r in records] == [r["text"] for r in make_rows(3)]
-    assert b"\r\n" not in target.read_bytes()
