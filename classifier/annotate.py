@@ -40,3 +40,36 @@ def tag_document(model: Model, document: Document, one_per_line: bool = False) -
             zip(sentences, model.predict([s.text for s in sentences]))
         )
     ]
+
+
+def tag_in_parallel(
+    model: Model, documents: Iterable[Document], one_per_line: bool = False, jobs: int = 1,
+    batch_size: int = 32,
+) -> Iterator[tuple[Document, list[dict]]]:
+    """Each document with its rows, in input order, spread over ``jobs`` processes (joblib)."""
+    if jobs == 1:
+        for document in documents:
+            yield document, tag_document(model, document, one_per_line)
+        return
+    from joblib import Parallel, delayed
+
+    with Parallel(n_jobs=jobs, return_as="generator") as parallel:
+        for results in parallel(
+            delayed(_tag_batch)(model, batch, one_per_line) for batch in _batches(documents, batch_size)
+        ):
+            yield from results
+
+
+def _tag_batch(model: Model, documents: list[Document], one_per_line: bool) -> list:
+    return [(document, tag_document(model, document, one_per_line)) for document in documents]
+
+
+def _batches(items: Iterable, size: int) -> Iterator[list]:
+    batch = []
+    for item in items:
+        batch.append(item)
+        if len(batch) == size:
+            yield batch
+            batch = []
+    if batch:
+        yield batch

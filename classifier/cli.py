@@ -135,8 +135,10 @@ def train(data, out, force, artifact_format, seed, tags, folds, text_col, labels
 @click.option("--sentences", is_flag=True, help="Each input line is one sentence (no segmentation).")
 @click.option("--resume", is_flag=True,
               help="Go on with an --output run that was killed or interrupted, skipping finished sources.")
+@click.option("--jobs", "-j", default=1, show_default=True, type=click.IntRange(1),
+              help="Processes to tag with; the output is the same whatever the number.")
 @trust_option
-def predict(inputs, model_path, fmt, output, sentences, resume, trust):
+def predict(inputs, model_path, fmt, output, sentences, resume, jobs, trust):
     """Tag every sentence of text files, directories (their *.txt) or stdin ('-', the default).
 
     One row per sentence: source, sentence (index in the source), start, end, text, tags and
@@ -147,7 +149,7 @@ def predict(inputs, model_path, fmt, output, sentences, resume, trust):
         claimtag predict data/articles/ --format csv --output tags.csv
         echo "Rebels accused the army of shelling the town." | claimtag predict --sentences
     """
-    from .annotate import tag_document
+    from .annotate import tag_in_parallel
     from .artifact import load
     from .readers import iter_documents
     from .writers import Output
@@ -159,8 +161,9 @@ def predict(inputs, model_path, fmt, output, sentences, resume, trust):
     with Output(output, fmt, resume=resume) as out:
         if out.done:
             log.info("resuming: %d sources were done already", len(out.done))
-        for document in iter_documents(inputs, skip=out.done):
-            out.write(document.source, tag_document(model, document, one_per_line=sentences))
+        documents = iter_documents(inputs, skip=out.done)
+        for document, rows in tag_in_parallel(model, documents, one_per_line=sentences, jobs=jobs):
+            out.write(document.source, rows)
     log.info("tagged %d sentence%s", out.count, "" if out.count == 1 else "s")
 
 

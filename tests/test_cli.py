@@ -468,3 +468,24 @@ def test_sigkill_during_predict_keeps_earlier_output_and_resume_completes_it(run
     assert result.exit_code == 0, result.stderr
     assert out.read_bytes() == reference.read_bytes()  # no source duplicated or skipped
     assert not list(tmp_path.glob(".out.jsonl.partial*"))
+
+
+# --- determinism ---------------------------------------------------------------------------------
+
+def test_same_data_and_seed_give_byte_identical_scores_across_runs_and_jobs(run, labeled, tmp_path):
+    docs = tmp_path / "docs"
+    docs.mkdir()
+    for number in range(40):
+        (docs / f"{number:02d}.txt").write_text(
+            f"{TEMPLATES['accusation'].format(a='The army', b='the rebels', n=number)} "
+            f"{TEMPLATES['casualty_report'].format(a='The army', b='the rebels', n=number)}",
+            encoding="utf-8")
+    outputs = []
+    for name, jobs in (("first", 1), ("second", 1), ("third", 2)):
+        model = tmp_path / f"{name}.joblib"
+        assert run("train", labeled, "--out", model, "--seed", 3).exit_code == 0
+        result = run("predict", "--model", model, docs, "--jobs", jobs)
+        assert result.exit_code == 0, result.stderr
+        outputs.append(result.stdout_bytes)
+    assert len(outputs[0].splitlines()) == 80
+    assert outputs[0] == outputs[1] == outputs[2]

@@ -366,7 +366,7 @@ def _expected_decoding(data: bytes) -> tuple[str, str]:
     raise AssertionError("latin-1 decodes every byte")
 
 
-@settings(max_examples=300, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
+@settings(FUZZ, max_examples=300)
 @example(b"\xef\xbb\xbf\xef\xbb\xbf\x93")
 @example(b"\x81\n\x00\xff")
 @given(_SOME_BYTES)
@@ -408,8 +408,7 @@ def _read_document_or_error(path):
         return error
 
 
-@FUZZ
-@settings(max_examples=200)
+@settings(FUZZ, max_examples=200)
 @example(data=b"\x00")
 @example(data=b" \r\n\t")
 @example(data=BOM)
@@ -428,8 +427,7 @@ def test_fuzz_read_document_of_random_bytes(tmp_path, data):
         assert result.text[sentence.start:sentence.end] == sentence.text
 
 
-@FUZZ
-@settings(max_examples=50)
+@settings(FUZZ, max_examples=50)
 @given(files=st.lists(_SOME_BYTES, min_size=1, max_size=4))
 def test_fuzz_iter_documents_of_a_directory_of_random_files(tmp_path, files):
     directory = _fresh_dir(tmp_path)
@@ -460,9 +458,8 @@ _LF_TEXT = st.lists(
 ).map("".join)
 
 
-@FUZZ
-@settings(max_examples=150)
-@example(text="Headline\n\nFirst. Second.\nLast", line_end="\r")
+@settings(FUZZ, max_examples=150)
+@example(text="Headline\n\nFirst. Second.\nLast", line_end="\r", bom=True)
 @given(text=_LF_TEXT, line_end=st.sampled_from(["\r\n", "\r"]), bom=st.booleans())
 def test_fuzz_crlf_and_cr_files_segment_like_lf_files(tmp_path, text, line_end, bom):
     directory = _fresh_dir(tmp_path)
@@ -496,8 +493,7 @@ def _assert_table_is_consistent(table, path, data):
     assert list(table.rows.index) == list(range(len(table.rows)))
 
 
-@FUZZ
-@settings(max_examples=200)
+@settings(FUZZ, max_examples=200)
 @example(suffix=".csv", data=b'text,labels\n"a\r\nb",\r\n\x93c\x94,denial\n')
 @example(suffix=".csv", data=b"text,labels\n" + b"a,\n" * 3000 + b"\x00,\n")
 @example(suffix=".jsonl", data=BOM + b'{"text": "\\ud800\\u0000", "labels": []}\r\n')
@@ -525,8 +521,7 @@ _JSON_OBJECTS = st.dictionaries(
 )
 
 
-@FUZZ
-@settings(max_examples=200)
+@settings(FUZZ, max_examples=200)
 @given(
     values=st.lists(st.one_of(_JSON_OBJECTS, _JSON_OBJECTS, _JSON_VALUES), min_size=1, max_size=5),
     ascii_only=st.booleans(),
@@ -550,13 +545,6 @@ def test_fuzz_read_table_jsonl_of_arbitrary_json_values(tmp_path, values, ascii_
         assert table.lines == [1] + list(range(3, len(values) + 2))
 
 
-def test_read_table_deeply_nested_jsonl_line_is_a_data_error_candidates(tmp_path):
-    # Nesting up to a few hundred levels parses; these are the fixed examples the fuzzing builds on.
-    path = tmp_path / "nested.jsonl"
-    path.write_text('{"text": ' + "[" * 200 + "]" * 200 + "}\n", encoding="utf-8")
-    assert read_table(path).lines == [1]
-
-
 @pytest.mark.xfail(
     strict=True,
     reason="bug: _parse_jsonl catches only json.JSONDecodeError, but json.loads raises RecursionError "
@@ -573,3 +561,18 @@ def test_read_table_jsonl_that_json_cannot_load_is_a_data_error(tmp_path, line):
     with pytest.raises(DataError) as info:
         read_table(path)
     assert str(info.value).startswith(f"{path}:2: ")
+
+
+@pytest.mark.xfail(
+    strict=True,
+    reason="bug (minor): a JSONL file whose objects are all {} passes the 'no rows' check, but "
+    "DataFrame.from_records([{}, {}]) has 0 rows, so Table.rows and Table.lines disagree",
+)
+def test_read_table_jsonl_lines_of_empty_objects(tmp_path):
+    path = tmp_path / "t.jsonl"
+    path.write_text("{}\n{}\n", encoding="utf-8")
+    try:
+        table = read_table(path)
+    except DataError:
+        return  # refusing such a file is as good as keeping one row per line
+    assert len(table.rows) == len(table.lines) == 2
