@@ -112,6 +112,10 @@ def _read_stdin() -> bytes:
     return sys.stdin.buffer.read()
 
 
+def _first_line(error: Exception) -> str:
+    return (str(error).strip().splitlines() or [type(error).__name__])[0]
+
+
 def _line_of(data: bytes, offset: int) -> int:
     return data.count(b"\n", 0, offset) + 1
 
@@ -145,7 +149,8 @@ def read_table(path: str | Path) -> Table:
     records, lines = _parse_csv(text, path) if suffix == ".csv" else _parse_jsonl(text, path)
     if not len(records):
         raise NoInputError(f"{path}: no rows")
-    frame = records if isinstance(records, pandas.DataFrame) else pandas.DataFrame.from_records(records)
+    # DataFrame(), not from_records(): it keeps a row for each {} line.
+    frame = records if isinstance(records, pandas.DataFrame) else pandas.DataFrame(records, index=range(len(records)))
     return Table(str(path), frame.reset_index(drop=True), lines, data)
 
 
@@ -162,7 +167,11 @@ def _parse_csv(text: str, path: Path):
         )
     except (pandas.errors.ParserError, UnicodeError, ValueError) as error:
         raise DataError(f"{path}: malformed CSV: {str(error).strip().splitlines()[-1]}") from None
-    frame.columns = list(frame.iloc[0])
+    header = list(frame.iloc[0])
+    repeated = sorted({name for name in header if header.count(name) > 1})
+    if repeated:
+        raise DataError(f"{at(path, 1)}: column {repeated[0]!r} appears more than once in the header")
+    frame.columns = header
     frame = frame.iloc[1:]
     if frame.empty:
         return frame, []
@@ -186,6 +195,8 @@ def _parse_jsonl(text: str, path: Path):
             record = json.loads(line)
         except json.JSONDecodeError as error:
             raise DataError(f"{at(path, number)}: not valid JSON ({error.msg})") from None
+        except (RecursionError, ValueError) as error:  # nesting too deep, an integer too long
+            raise DataError(f"{at(path, number)}: JSON this reader cannot load ({_first_line(error)})") from None
         if not isinstance(record, dict):
             raise DataError(f"{at(path, number)}: expected a JSON object, got {type(record).__name__}")
         records.append(record)

@@ -32,7 +32,8 @@ _SENTENCE_OPENERS = frozenset(
 )
 _OPENING = "\"'“‘([{"
 _CLOSING_BRACKETS = {")": "(", "]": "[", "}": "{"}
-_BOUNDARY = re.compile(r"(?:\.\.\.|…|[.!?])+[\"'”’)\]}]*(?=\s)")
+# One character class, not alternatives that overlap ("..." and "."), which backtrack exponentially.
+_BOUNDARY = re.compile(r"[.!?…]+[\"'”’)\]}]*(?=\s)")
 _LINE = re.compile(r"[^\r\n]+")
 _WORD_BEFORE = re.compile(r"([\w.'’-]*)$")
 _NOT_SPACE = re.compile(r"\S")

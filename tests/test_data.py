@@ -259,3 +259,222 @@ def test_sha256_depends_on_file_order(tmp_path):
     first = write(tmp_path / "a.csv", "text,labels,article\nOne.,denial,a\n")
     second = write(tmp_path / "b.csv", "text,labels,article\nTwo.,demand,b\n")
     assert load_labeled([first, second]).sha256 != load_labeled([second, first]).sha256
+
+
+# --- property-based fuzzing (hypothesis) -------------------------------------------------------
+
+import itertools  # noqa: E402
+
+from hypothesis import HealthCheck, event, example, given, settings, strategies as st  # noqa: E402
+
+from classifier.data import _normalised  # noqa: E402  (the loader's notion of "the same text")
+from classifier.errors import ClaimtagError, NoInputError  # noqa: E402
+
+BOM = "\ufeff"
+# tmp_path is shared by the examples of one test; each example writes its own files.
+FUZZ = settings(deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
+_example_number = itertools.count()
+
+_AWKWARD = [
+    "Dr. Smith said “no”.", "a,b", 'say "hi"', '"', "line\nbreak", "cr\rhere", "crlf\r\nhere",
+    " padded ", "\ufeffbom", "sep\u2028arated", "nel\x85", "tab\there", "NA", "nan", "None", "null",
+    "#comment", "=1+1", "1e5", "0x10", "’", "\x1a", "\\", "\\N",
+]
+# Texts a CSV file can hold: anything but NUL (which makes the file binary); at least one
+# non-space character (the loader refuses empty texts).
+_CSV_TEXTS = st.one_of(
+    st.text(st.characters(codec="utf-8", exclude_characters="\x00"), min_size=1), st.sampled_from(_AWKWARD)
+).filter(str.strip)
+# JSON escapes whatever it must, so JSONL texts may also hold NULs and lone surrogates.
+_JSON_TEXTS = st.one_of(
+    _CSV_TEXTS,
+    st.text(st.characters(exclude_categories=()), min_size=1),
+    st.sampled_from(["\ud800", "a\udfffb", "nul\x00here", "\x00"]),
+).filter(str.strip)
+_ARTICLES = st.one_of(st.text(st.characters(codec="utf-8", exclude_characters="\x00")), st.sampled_from(_AWKWARD + [""]))
+_TAG_LISTS = st.lists(st.sampled_from(TAGS), unique=True, max_size=4)  # in any order
+
+
+def _consistent(rows):
+    """Give rows with the same normalised text the labels of the first (the loader refuses others)."""
+    first = {}
+    return [(text, first.setdefault(_normalised(text), tags), article) for text, tags, article in rows]
+
+
+def _label_cell(tags: list[str], other: bool) -> str:
+    return "|".join(tags) if tags or not other else "other"
+
+
+def _csv_line(cells, quote_all: bool, line_end: str) -> str:
+    # Not csv.writer: with lineterminator="\n" it leaves a lone "\r" unquoted (it quotes only the
+    # characters of its own line terminator), and every CSV reader takes that "\r" for a line end.
+    return ",".join(
+        '"' + cell.replace('"', '""') + '"' if quote_all or any(ch in cell for ch in ',"\r\n') else cell
+        for cell in cells
+    ) + line_end
+
+
+def _fresh_dir(tmp_path):
+    directory = tmp_path / f"example{next(_example_number)}"
+    directory.mkdir()
+    return directory
+
+
+@settings(FUZZ, max_examples=150)
+@example(
+    rows=[("crlf\r\nhere", ["denial", "demand"], ""), (" padded ", [], "NA"), ("PADDED", [], "x")],
+    columns=["article", "text", "labels"], quote_all=False, line_end="\r\n", bom=True, other=True,
+)
+@given(
+    rows=st.lists(st.tuples(_CSV_TEXTS, _TAG_LISTS, _ARTICLES), min_size=1, max_size=6),
+    columns=st.permutations(["text", "labels", "article"]),
+    quote_all=st.booleans(),
+    line_end=st.sampled_from(["\n", "\r\n"]),
+    bom=st.booleans(),
+    other=st.booleans(),
+)
+def test_fuzz_load_labeled_csv_returns_exactly_the_rows_written(tmp_path, rows, columns, quote_all, line_end, bom, other):
+    rows = _consistent(rows)
+    content = _csv_line(columns, quote_all, line_end)
+    lines = []
+    for text, tags, article in rows:
+        lines.append(content.count("\n") + 1)
+        cells = {"text": text, "labels": _label_cell(tags, other), "article": article}
+        content += _csv_line([cells[column] for column in columns], quote_all, line_end)
+    directory = _fresh_dir(tmp_path)
+    path = directory / "fuzz.csv"
+    path.write_bytes(((BOM if bom else "") + content).encode("utf-8"))
+    # The same rows in JSONL, loaded after the CSV: duplicates with the same labels are accepted.
+    jsonl = directory / "fuzz.jsonl"
+    jsonl.write_text(
+        "".join(json.dumps({"text": t, "labels": tags, "article": a}) + "\n" for t, tags, a in rows),
+        encoding="utf-8",
+    )
+
+    data = load_labeled([path, jsonl])
+
+    assert data.texts == [text for text, _, _ in rows] * 2
+    assert data.tags == [frozenset(tags) for _, tags, _ in rows] * 2
+    assert data.groups == [article for _, _, article in rows] * 2
+    assert data.origins == [f"{path}:{n}" for n in lines] + [f"{jsonl}:{n + 1}" for n in range(len(rows))]
+    assert [f["rows"] for f in data.files] == [len(rows)] * 2
+
+
+@settings(FUZZ, max_examples=150)
+@example(
+    rows=[("\ud800", ["accusation"], "a"), ("nul\x00here", [], "b")],
+    ascii_only=False, as_list=[True, False], line_end="\r\n", blank=" ", bom=True,
+)
+@given(
+    rows=st.lists(st.tuples(_JSON_TEXTS, _TAG_LISTS, _ARTICLES), min_size=1, max_size=6),
+    ascii_only=st.booleans(),
+    as_list=st.lists(st.booleans(), min_size=6, max_size=6),
+    line_end=st.sampled_from(["\n", "\r\n"]),
+    blank=st.sampled_from([None, "", " \t", "\u2028"]),
+    bom=st.booleans(),
+)
+def test_fuzz_load_labeled_jsonl_returns_exactly_the_rows_written(tmp_path, rows, ascii_only, as_list, line_end, blank, bom):
+    rows = _consistent(rows)
+    # A lone surrogate cannot be written as UTF-8, only as a \ud800 escape.
+    surrogates = any("\ud800" <= ch <= "\udfff" for text, _, _ in rows for ch in text)
+    lines, out = [], []
+    for (text, tags, article), listed in zip(rows, as_list):
+        if blank is not None:
+            out.append(blank)  # a blank line before every row
+        labels = tags if listed else "|".join(tags)
+        out.append(json.dumps({"labels": labels, "article": article, "text": text}, ensure_ascii=ascii_only or surrogates))
+        lines.append(len(out))
+    path = _fresh_dir(tmp_path) / "fuzz.jsonl"
+    path.write_bytes(((BOM if bom else "") + line_end.join(out) + line_end).encode("utf-8"))
+
+    data = load_labeled([path])
+
+    assert data.texts == [text for text, _, _ in rows]
+    assert data.tags == [frozenset(tags) for _, tags, _ in rows]
+    assert data.groups == [article for _, _, article in rows]
+    assert data.origins == [f"{path}:{n}" for n in lines]
+
+
+_JSON_STRINGS = st.one_of(
+    st.text(st.characters(exclude_categories=()), max_size=6),
+    st.sampled_from(["\ud800", "\x00", " ", "other", "denial", "demand|accusation", "Denial", "a|b|"]),
+)
+_JSON_VALUES = st.recursive(
+    st.none() | st.booleans() | st.integers() | st.floats() | _JSON_STRINGS,
+    lambda children: st.lists(children, max_size=3) | st.dictionaries(_JSON_STRINGS, children, max_size=2),
+    max_leaves=6,
+)
+_LABEL_VALUES = st.one_of(_TAG_LISTS, _TAG_LISTS.map("|".join), st.lists(_JSON_VALUES, max_size=3), _JSON_VALUES)
+_RECORDS = st.fixed_dictionaries(
+    {},
+    optional={"text": st.one_of(_JSON_TEXTS, _JSON_VALUES), "labels": _LABEL_VALUES, "article": _JSON_VALUES},
+)
+
+
+@settings(FUZZ, max_examples=200)
+@example(records=[{"text": float("nan"), "labels": ["denial"]}, {"text": "a", "labels": [None]}])
+@example(records=[{"text": ["x"], "labels": {"a": 1}}])
+@example(records=[{}, {"text": "b", "labels": "other"}])
+@given(records=st.lists(_RECORDS, min_size=1, max_size=5))
+def test_fuzz_load_labeled_jsonl_of_arbitrary_values_raises_only_claimtag_errors(tmp_path, records):
+    path = tmp_path / "fuzz.jsonl"
+    path.write_bytes("".join(json.dumps(r) + "\n" for r in records).encode("ascii"))
+    try:
+        data = load_labeled([path])
+    except ClaimtagError as error:
+        assert isinstance(error, (DataError, NoInputError))
+        assert str(path) in str(error)
+        event(f"load_labeled: {type(error).__name__}")
+        return
+    event("load_labeled: loaded")
+    assert len(data) == len(records)
+    assert all(isinstance(text, str) and text.strip() for text in data.texts)
+    assert all(tags <= set(TAGS) for tags in data.tags)
+    assert all(isinstance(group, str) for group in data.groups)
+
+
+_HEADER_NAMES = ["article", "note", "Text", " text", "", "labels "]
+
+
+@settings(FUZZ, max_examples=150)
+@given(
+    data=st.data(),
+    required=st.sampled_from([["text", "labels"]] * 4 + [["text"], ["labels"]]),
+    extra=st.lists(st.sampled_from(_HEADER_NAMES), max_size=3, unique=True),
+)
+def test_fuzz_load_labeled_csv_with_any_header_loads_cells_or_raises_data_error(tmp_path, data, required, extra):
+    columns = data.draw(st.permutations(required + extra), label="columns")
+    cell = {
+        "labels": st.one_of(_TAG_LISTS.map("|".join), st.sampled_from(["other", "", "threat", " denial "])),
+        "text": st.one_of(_CSV_TEXTS, _CSV_TEXTS, _CSV_TEXTS, st.sampled_from(["", " "])),
+    }
+    rows = data.draw(
+        st.lists(st.tuples(*(cell.get(c, _ARTICLES) for c in columns)), min_size=1, max_size=5),
+        label="rows",
+    )
+    path = tmp_path / "fuzz.csv"
+    path.write_text("".join(_csv_line(row, False, "\n") for row in [columns, *rows]), encoding="utf-8")
+    try:
+        loaded = load_labeled([path])
+    except ClaimtagError as error:
+        assert isinstance(error, (DataError, NoInputError))
+        event(f"load_labeled: {type(error).__name__}")
+        return
+    event("load_labeled: loaded")
+    kept = [dict(zip(columns, row)) for row in rows if any(c.strip() for c in row)]
+    assert loaded.texts == [row["text"] for row in kept]
+    if "article" in columns:
+        assert loaded.groups == [row["article"] for row in kept]
+
+
+@pytest.mark.parametrize(
+    "header, row", [("text,labels,text", "Hello.,denial,other"), ("article,text,labels,article", "a1,Hello.,denial,a2")]
+)
+def test_load_labeled_csv_with_a_repeated_column(tmp_path, header, row):
+    path = write(tmp_path / "c.csv", f"{header}\n{row}\n")
+    try:
+        data = load_labeled([path])
+    except DataError:
+        return  # refusing the header is a fix
+    cells = set(row.split(","))
+    assert set(data.texts) <= cells and set(data.groups) <= cells

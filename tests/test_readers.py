@@ -325,7 +325,7 @@ def test_read_table_binary(tmp_path):
 
 import itertools  # noqa: E402
 
-from hypothesis import HealthCheck, example, given, settings, strategies as st  # noqa: E402
+from hypothesis import HealthCheck, event, example, given, settings, strategies as st  # noqa: E402
 
 from classifier.errors import ClaimtagError  # noqa: E402
 from classifier.segment import segment  # noqa: E402
@@ -402,10 +402,13 @@ def test_fuzz_decode_bom_is_dropped_on_every_path(data):
 
 def _read_document_or_error(path):
     try:
-        return read_document(path)
+        document = read_document(path)
     except ClaimtagError as error:
         assert isinstance(error, (DataError, NoInputError))
+        event(f"read_document: {type(error).__name__}")
         return error
+    event("read_document: Document")
+    return document
 
 
 @settings(FUZZ, max_examples=200)
@@ -438,21 +441,25 @@ def test_fuzz_iter_documents_of_a_directory_of_random_files(tmp_path, files):
         path.write_bytes(data)
         paths.append(path)
     documents = list(iter_documents([str(directory)]))  # unusable files are skipped, never raised
-    usable = {str(p): p.read_bytes() for p in paths if b"\x00" not in p.read_bytes()[:8192] and p.read_bytes().strip()}
-    assert sorted(d.source for d in documents) == sorted(usable)
+    usable = {str(p): data for p, data in zip(paths, files) if b"\x00" not in data[:8192] and data.strip()}
+    assert [d.source for d in documents] == sorted(usable)
     for document in documents:
         assert isinstance(document.text, str)
         assert document.text == decode(usable[document.source], document.source)
-    # Named one by one, each file gives the same document or a ClaimtagError.
+    # Named one by one, each file gives the same document, or a ClaimtagError if it was skipped.
+    by_source = {d.source: d for d in documents}
     for path in paths:
         result = _read_document_or_error(path)
-        assert isinstance(result, ClaimtagError) == (str(path) not in usable)
+        if str(path) in usable:
+            assert result == by_source[str(path)]
+        else:
+            assert isinstance(result, ClaimtagError)
 
 
 _LF_TEXT = st.lists(
     st.one_of(
         st.sampled_from(["\n", "\n\n", ". ", "? ", "… ", "U.S. ", "Dr. ", "The ", "word", " ", "\u00a0", "“", "”"]),
-        st.text(st.characters(exclude_characters="\r\x00"), max_size=5),
+        st.text(st.characters(codec="utf-8", exclude_characters="\r\x00"), max_size=5),
     ),
     max_size=40,
 ).map("".join)
@@ -477,11 +484,25 @@ def test_fuzz_crlf_and_cr_files_segment_like_lf_files(tmp_path, text, line_end, 
 
 def _read_table_or_error(path):
     try:
-        return read_table(path)
+        table = read_table(path)
     except ClaimtagError as error:
         assert isinstance(error, (DataError, NoInputError))
         assert str(path) in str(error)
+        event(f"read_table {path.suffix}: {type(error).__name__}")
         return error
+    event(f"read_table {path.suffix}: Table")
+    return table
+
+
+# Lines of comma-separated pieces, which parse as a table more often than random bytes do.
+_TABLE_LIKE_BYTES = st.tuples(
+    st.lists(
+        st.lists(st.lists(st.sampled_from(_BYTE_PIECES), max_size=3).map(b"".join), min_size=1, max_size=3)
+        .map(b",".join),
+        min_size=1, max_size=6,
+    ),
+    st.sampled_from([b"\n", b"\r\n", b"\r"]),
+).map(lambda lines_and_end: lines_and_end[1].join(lines_and_end[0]))
 
 
 def _assert_table_is_consistent(table, path, data):
@@ -497,7 +518,7 @@ def _assert_table_is_consistent(table, path, data):
 @example(suffix=".csv", data=b'text,labels\n"a\r\nb",\r\n\x93c\x94,denial\n')
 @example(suffix=".csv", data=b"text,labels\n" + b"a,\n" * 3000 + b"\x00,\n")
 @example(suffix=".jsonl", data=BOM + b'{"text": "\\ud800\\u0000", "labels": []}\r\n')
-@given(suffix=st.sampled_from([".csv", ".jsonl"]), data=_SOME_BYTES)
+@given(suffix=st.sampled_from([".csv", ".jsonl"]), data=st.one_of(_SOME_BYTES, _TABLE_LIKE_BYTES))
 def test_fuzz_read_table_of_random_bytes(tmp_path, suffix, data):
     path = tmp_path / f"fuzz{suffix}"
     path.write_bytes(data)
@@ -545,11 +566,6 @@ def test_fuzz_read_table_jsonl_of_arbitrary_json_values(tmp_path, values, ascii_
         assert table.lines == [1] + list(range(3, len(values) + 2))
 
 
-@pytest.mark.xfail(
-    strict=True,
-    reason="bug: _parse_jsonl catches only json.JSONDecodeError, but json.loads raises RecursionError "
-    "for deep nesting and ValueError for integers over sys.get_int_max_str_digits() (4300) digits",
-)
 @pytest.mark.parametrize(
     "line",
     ["[" * 100_000, '{"text": ' + "[" * 100_000 + "}", '{"text": ' + "1" * 4301 + "}"],
@@ -563,11 +579,6 @@ def test_read_table_jsonl_that_json_cannot_load_is_a_data_error(tmp_path, line):
     assert str(info.value).startswith(f"{path}:2: ")
 
 
-@pytest.mark.xfail(
-    strict=True,
-    reason="bug (minor): a JSONL file whose objects are all {} passes the 'no rows' check, but "
-    "DataFrame.from_records([{}, {}]) has 0 rows, so Table.rows and Table.lines disagree",
-)
 def test_read_table_jsonl_lines_of_empty_objects(tmp_path):
     path = tmp_path / "t.jsonl"
     path.write_text("{}\n{}\n", encoding="utf-8")
