@@ -13,6 +13,7 @@ import sys
 import click
 
 from . import __version__
+from .writers import FORMATS
 
 log = logging.getLogger("claimtag")
 
@@ -129,7 +130,7 @@ def train(data, out, force, artifact_format, seed, tags, folds, text_col, labels
 @main.command()
 @click.argument("inputs", nargs=-1)
 @model_option
-@click.option("--format", "fmt", type=click.Choice(["jsonl", "csv", "table"]), default="jsonl",
+@click.option("--format", "fmt", type=click.Choice(FORMATS), default=FORMATS[0],
               show_default=True, help="Output format; table is for reading.")
 @click.option("--output", "-o", default="-", show_default=True, help="Output file; '-' is stdout.")
 @click.option("--sentences", is_flag=True, help="Each input line is one sentence (no segmentation).")

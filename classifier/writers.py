@@ -1,5 +1,6 @@
 """Rows out: JSONL, CSV or a table for people, streamed, to stdout or to a file that appears only
-when complete (written under a temporary name beside it, then renamed)."""
+when complete (written under a temporary name beside it, then renamed); and the same atomic
+write for model files."""
 
 from __future__ import annotations
 
@@ -18,7 +19,7 @@ from .errors import OutputError
 from .tags import format_tags
 
 STDOUT = "-"
-FORMATS = ("jsonl", "csv", "table")
+FORMATS = ("jsonl", "csv", "table")  # rows; the first is the default
 
 
 @contextlib.contextmanager
@@ -64,7 +65,6 @@ class Output:
         if self.path is None:
             if resume:
                 raise OutputError("--resume needs --output: standard output cannot be resumed")
-            self._file = sys.stdout.buffer if hasattr(sys.stdout, "buffer") else None
             self._header = True
             return
         self.partial = self.path.with_name(f".{self.path.name}.partial")
@@ -102,29 +102,26 @@ class Output:
         text = io.StringIO()
         write_rows(rows, text, self.fmt, header=self._header and self.count == 0)
         self.count += len(rows)
-        if self._file is None:  # a text-only stdout, as in tests
-            sys.stdout.write(text.getvalue())
+        # Lone surrogates (possible in JSON input) cannot be encoded; they become U+FFFD-like "?".
+        data = text.getvalue().encode("utf-8", "replace")
+        if self.path is None:
+            sys.stdout.write(data.decode("utf-8"))
             sys.stdout.flush()
             return
-        self._file.write(text.getvalue().encode("utf-8", "surrogateescape"))
+        self._file.write(data)
         self._file.flush()
-        if self.path is not None:
-            self._journal.write(json.dumps({"source": source, "end": self._file.tell()}) + "\n")
-            self._journal.flush()
+        self._journal.write(json.dumps({"source": source, "end": self._file.tell()}) + "\n")
+        self._journal.flush()
 
     def __enter__(self) -> "Output":
         return self
 
     def __exit__(self, kind, error, trace) -> None:
         if self.path is None:
-            if self.count == 0 and self.fmt == "table":
-                self.write("", [])
             return
         self._file.close()
         self._journal.close()
         if kind is None:
-            if self.count == 0 and self._header:
-                self.partial.write_text("", encoding="utf-8")
             os.chmod(self.partial, 0o666 & ~_umask())
             os.replace(self.partial, self.path)
             self.journal.unlink()
