@@ -1,4 +1,5 @@
-"""Inputs to documents: text files, directories of them, standard input, and CSV/JSONL tables.
+"""Inputs to documents: text files, directories of them, globs, standard input, and tables
+(CSV, JSONL, Parquet) whose rows are documents.
 
 Scraped news arrives in any encoding, so bytes that are not UTF-8 are decoded with a stated
 fallback (Windows-1252, else Latin-1, which decodes anything) and reported, never refused.
@@ -7,13 +8,16 @@ Binary files and empty files are refused when named, skipped with a warning insi
 
 from __future__ import annotations
 
+import codecs
+import csv
+import glob
 import io
 import json
 import logging
 import sys
 from dataclasses import dataclass
 from pathlib import Path
-from typing import TYPE_CHECKING, Container, Iterable, Iterator
+from typing import IO, TYPE_CHECKING, Container, Iterable, Iterator
 
 from .errors import DataError, NoInputError, at
 
@@ -25,12 +29,22 @@ log = logging.getLogger("claimtag")
 STDIN = "-"
 FALLBACK_ENCODINGS = ("windows-1252", "latin-1")
 _SNIFF_BYTES = 8192
+_TABLE_BATCH = 1024  # Parquet rows per read: bounds memory whatever the file size
+_ENCODING_CHUNK = 1 << 20
 
 
 @dataclass(frozen=True)
 class Document:
+    """A text to tag. Rows of a table are documents too: ``id`` names the row within ``source``."""
+
     source: str
     text: str
+    id: str | None = None
+
+    @property
+    def key(self) -> str:
+        """Unique within a run: what a resumed run skips."""
+        return self.source if self.id is None else f"{self.source}#{self.id}"
 
 
 def decode(data: bytes, source: str) -> str:
@@ -65,28 +79,175 @@ def read_document(path: str | Path) -> Document:
     return Document(source, decode(data, source))
 
 
-def iter_documents(inputs: Iterable[str], skip: Container[str] = frozenset()) -> Iterator[Document]:
-    """Documents from files, directories (their ``*.txt``, recursively, in name order) and ``-``,
-    leaving out, unread, the sources in ``skip`` (those a resumed run has done already)."""
+def iter_documents(
+    inputs: Iterable[str], skip: Container[str] = frozenset(), text_col: str = "text",
+    id_col: str | None = None,
+) -> Iterator[Document]:
+    """Documents from files, directories (their ``*.txt`` and ``*.parquet``, recursively, in name
+    order), glob patterns, ``-``, and tables (.csv, .jsonl, .parquet: one document per row, its text
+    in ``text_col``, its id from ``id_col`` or else its row number), read as a stream.
+
+    Documents whose ``key`` is in ``skip`` (done by a resumed run) are left out.
+    """
     for name in inputs:
         path = Path(name)
         if name != STDIN and path.is_dir():
-            yield from _directory_documents(path, skip)
+            yield from _directory_documents(path, skip, text_col, id_col)
+        elif name != STDIN and not path.exists() and glob.has_magic(name):
+            matches = sorted(p for p in glob.glob(name, recursive=True) if Path(p).is_file())
+            if not matches:
+                raise NoInputError(f"{name}: no file matches this pattern")
+            yield from iter_documents(matches, skip, text_col, id_col)
+        elif path.suffix.lower() in INPUT_TABLE_SUFFIXES:
+            yield from (d for d in iter_table_documents(path, text_col, id_col) if d.key not in skip)
         elif name not in skip:
             yield read_document(name)
 
 
-def _directory_documents(directory: Path, skip: Container[str]) -> Iterator[Document]:
-    files = sorted(p for p in directory.rglob("*.txt") if p.is_file())
+def _directory_documents(directory: Path, skip: Container[str], text_col: str, id_col: str | None):
+    files = sorted(p for p in directory.rglob("*") if p.suffix in (".txt", ".parquet") and p.is_file())
     if not files:
-        raise NoInputError(f"{directory}: no *.txt files in this directory")
-    for path in (p for p in files if str(p) not in skip):
+        raise NoInputError(f"{directory}: no *.txt or *.parquet files in this directory")
+    for path in files:
+        if path.suffix == ".parquet":
+            yield from (d for d in iter_table_documents(path, text_col, id_col) if d.key not in skip)
+            continue
+        if str(path) in skip:
+            continue
         data = _read_bytes(path)
         problem = _unusable(data)
         if problem:
             log.warning("%s: skipped, %s file", path, problem)
             continue
         yield Document(str(path), decode(data, str(path)))
+
+
+def iter_table_documents(path: str | Path, text_col: str = "text", id_col: str | None = None) -> Iterator[Document]:
+    """One document per row of a CSV, JSONL or Parquet file, read in bounded chunks.
+
+    A row with no text is skipped (it has nothing to tag); one with a missing id is an error.
+    """
+    path = Path(path)
+    suffix = path.suffix.lower()
+    reader = {".parquet": _parquet_records, ".csv": _csv_records}.get(suffix, _jsonl_records)
+    columns = [text_col] + ([id_col] if id_col else [])
+    for number, (line, record) in enumerate(reader(path, columns), start=1):
+        text = record.get(text_col)
+        if id_col:
+            row_id = record.get(id_col)
+            if row_id is None or str(row_id).strip() == "":
+                raise DataError(f"{at(path, line)}: empty {id_col!r} (the --id-col)")
+            row_id = str(row_id)
+        else:
+            row_id = str(number)
+        if text is None or (isinstance(text, float) and text != text):  # null or NaN
+            continue
+        if not isinstance(text, str):
+            raise DataError(f"{at(path, line)}: {text_col!r} is {type(text).__name__}, not text")
+        yield Document(str(path), text, row_id)
+
+
+def _missing(path: Path, columns: list[str], present: Iterable[str], line: int = 1) -> None:
+    present = list(present)
+    for column in columns:
+        if column not in present:
+            raise DataError(
+                f"{at(path, line)}: no column {column!r} (columns: {', '.join(map(str, present)) or 'none'});"
+                " choose one with --text-col / --id-col"
+            )
+
+
+def _parquet_records(path: Path, columns: list[str]) -> Iterator[tuple[int, dict]]:
+    import pyarrow
+    import pyarrow.parquet as parquet
+
+    try:
+        table = parquet.ParquetFile(path)
+    except FileNotFoundError:
+        raise NoInputError(f"{path}: no such file") from None
+    except (pyarrow.ArrowException, OSError) as error:
+        raise DataError(f"{path}: not a readable Parquet file ({_first_line(error)})") from None
+    _missing(path, columns, table.schema_arrow.names)
+    row = 0
+    for batch in table.iter_batches(batch_size=_TABLE_BATCH, columns=columns):
+        for record in batch.to_pylist():
+            row += 1
+            yield row, record  # Parquet has no lines; the row number stands in
+
+
+def _csv_records(path: Path, columns: list[str]) -> Iterator[tuple[int, dict]]:
+    with _open_text(path) as handle:
+        reader = csv.reader(handle)
+        try:
+            header = next(reader, None)
+            if header is None:
+                raise NoInputError(f"{path}: no rows")
+            _missing(path, columns, header)
+            start = reader.line_num + 1
+            for fields in reader:
+                if len(fields) > len(header):
+                    raise DataError(f"{at(path, start)}: {len(fields)} fields, the header has {len(header)}")
+                if any(fields):
+                    yield start, dict(zip(header, fields))
+                start = reader.line_num + 1
+        except csv.Error as error:
+            raise DataError(f"{at(path, reader.line_num)}: malformed CSV ({error})") from None
+
+
+def _jsonl_records(path: Path, columns: list[str]) -> Iterator[tuple[int, dict]]:
+    with _open_text(path) as handle:
+        for number, line in enumerate(handle, start=1):
+            if not line.strip():
+                continue
+            try:
+                record = json.loads(line)
+            except (json.JSONDecodeError, RecursionError, ValueError) as error:
+                raise DataError(f"{at(path, number)}: not valid JSON ({getattr(error, 'msg', _first_line(error))})") from None
+            if not isinstance(record, dict):
+                raise DataError(f"{at(path, number)}: expected a JSON object, got {type(record).__name__}")
+            _missing(path, columns, record, number)
+            yield number, record
+
+
+def _open_text(path: Path) -> IO[str]:
+    """Open for streaming in the encoding :func:`decode` would pick, found by one pass in chunks."""
+    decoder = codecs.getincrementaldecoder("utf-8")()
+    lines = 0
+    try:
+        with open(path, "rb") as handle:
+            first = handle.read(3)
+            encoding = "utf-8-sig" if first == b"\xef\xbb\xbf" else "utf-8"
+            chunk = first
+            while chunk:
+                try:
+                    decoder.decode(chunk)
+                except UnicodeDecodeError as error:
+                    bad = max(0, error.start)
+                    for fallback in FALLBACK_ENCODINGS:
+                        if _decodes(path, fallback):
+                            log.warning(
+                                "%s: not valid UTF-8 (byte 0x%02x); decoded as %s",
+                                at(path, lines + chunk.count(b"\n", 0, bad) + 1), chunk[bad], fallback,
+                            )
+                            return open(path, encoding=fallback, newline="")
+                lines += chunk.count(b"\n")
+                chunk = handle.read(_ENCODING_CHUNK)
+        return open(path, encoding=encoding, newline="")
+    except FileNotFoundError:
+        raise NoInputError(f"{path}: no such file") from None
+    except OSError as error:
+        raise NoInputError(f"{path}: cannot read ({error.strerror})") from None
+
+
+def _decodes(path: Path, encoding: str) -> bool:
+    decoder = codecs.getincrementaldecoder(encoding)()
+    try:
+        with open(path, "rb") as handle:
+            while chunk := handle.read(_ENCODING_CHUNK):
+                decoder.decode(chunk)
+    except UnicodeDecodeError:
+        return False
+    return True
 
 
 def _unusable(data: bytes) -> str | None:
@@ -122,7 +283,8 @@ def _line_of(data: bytes, offset: int) -> int:
 
 # --- tables -----------------------------------------------------------------------------------
 
-TABLE_SUFFIXES = (".csv", ".jsonl", ".ndjson")
+TABLE_SUFFIXES = (".csv", ".jsonl", ".ndjson")  # labeled data
+INPUT_TABLE_SUFFIXES = TABLE_SUFFIXES + (".parquet",)  # documents to tag
 
 
 @dataclass
@@ -149,8 +311,14 @@ def read_table(path: str | Path) -> Table:
     records, lines = _parse_csv(text, path) if suffix == ".csv" else _parse_jsonl(text, path)
     if not len(records):
         raise NoInputError(f"{path}: no rows")
-    # DataFrame(), not from_records(): it keeps a row for each {} line.
-    frame = records if isinstance(records, pandas.DataFrame) else pandas.DataFrame(records, index=range(len(records)))
+    if isinstance(records, pandas.DataFrame):
+        frame = records
+    else:
+        # DataFrame(), not from_records(): it keeps a row for each {} line. Object dtype
+        # throughout: pandas would store strings in Arrow, which refuses the lone surrogates
+        # JSON can escape.
+        columns = pandas.Index(list(dict.fromkeys(k for r in records for k in r)), dtype=object)
+        frame = pandas.DataFrame(records, index=range(len(records)), columns=columns, dtype=object)
     return Table(str(path), frame.reset_index(drop=True), lines, data)
 
 
