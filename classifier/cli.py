@@ -13,6 +13,7 @@ import sys
 import click
 
 from . import __version__
+from .tags import TAGS as TAG_NAMES
 from .writers import FORMATS
 
 log = logging.getLogger("claimtag")
@@ -62,6 +63,27 @@ def column_options(command):
     ):
         command = option(command)
     return command
+
+
+def table_input_options(command):
+    for option in reversed(
+        [
+            click.option("--text-col", default="text", show_default=True,
+                         help="Text column of table inputs (CSV, JSONL, Parquet)."),
+            click.option("--id-col", help="Id column of table inputs, carried into the output [default: row number]."),
+        ]
+    ):
+        command = option(command)
+    return command
+
+
+def _regex(ctx, param, value):
+    import re
+
+    try:
+        return value and re.compile(value).pattern
+    except re.error as error:
+        raise click.BadParameter(f"{value!r} is not a regular expression ({error})") from None
 
 
 def _tag_list(ctx, param, value):
@@ -169,6 +191,50 @@ def predict(inputs, model_path, fmt, output, sentences, resume, jobs, trust):
 
 
 @main.command()
+@click.argument("pool", nargs=-1, required=True)
+@model_option
+@click.option("-n", "count", default=50, show_default=True, type=click.IntRange(1), help="How many sentences.")
+@click.option("--tag", type=click.Choice(TAG_NAMES),
+              help="Hunt this tag: its highest scores the model is not yet sure of.")
+@click.option("--exclude", multiple=True, type=click.Path(dir_okay=False),
+              help="CSV/JSONL with a text column (labeled data, earlier suggestions) whose sentences are skipped (repeatable).")
+@click.option("--random-share", default=0.2, show_default=True, type=click.FloatRange(0, 1),
+              help="Share of picks drawn at random, to keep the labeled set representative.")
+@click.option("--seed", default=0, show_default=True, help="Random seed for the random picks.")
+@click.option("--match", callback=_regex,
+              help="Only sentences this regular expression finds something in (case-insensitive): to start "
+              "on a tag the model has never seen. It only suggests; you decide the label.")
+@table_input_options
+@click.option("--output", "-o", default="-", show_default=True, help="CSV or JSONL (by suffix); '-' is stdout as CSV.")
+@trust_option
+def suggest(pool, model_path, count, tag, exclude, random_share, seed, match, text_col, id_col, output, trust):
+    """Pick the pool sentences most worth labeling next, for `claimtag label`.
+
+    POOL is text files, directories or tables (CSV, JSONL, Parquet with --text-col/--id-col).
+    Writes source, article, start, end, text, context before and after, why it was picked (via),
+    the model's guess and score.
+
+    \b
+    Example:
+        claimtag suggest pool.csv --text-col body --id-col id -n 100 --exclude labeled.csv -o next.csv
+        claimtag suggest articles/ --tag denial -n 50 -o denials.csv
+    """
+    from .artifact import load
+    from .data import table_texts
+    from .readers import iter_documents
+    from .suggest import COLUMNS, pool_sentences
+    from .suggest import suggest as pick
+    from .writers import write_records
+
+    model = load(model_path, trust=trust)
+    labeled = [text for path in exclude for text in table_texts(path)]
+    sentences = pool_sentences(iter_documents(pool, text_col=text_col, id_col=id_col))
+    rows = pick(model, sentences, count, tag=tag, labeled=labeled, random_share=random_share, seed=seed, match=match)
+    write_records(rows, output, COLUMNS)
+    log.info("suggested %d of %d pool sentences", len(rows), len(sentences))
+
+
+@main.command()
 @click.argument("data", nargs=-1, required=True)
 @model_option
 @json_option
@@ -233,3 +299,37 @@ def convert(source, target, force, artifact_format, trust):
     refuse_overwrite(target, force)
     save(load(source, trust=trust), target, force=force, fmt=artifact_format)
     log.info("saved the model to %s", target)
+
+
+@main.command()
+@click.argument("candidates")
+@click.option("--out", "-o", required=True, type=click.Path(dir_okay=False),
+              help="Labeled CSV to append answers to; created if new, resumed if not.")
+# Not model_option: without --model, label uses the candidates' guess column, not the bundled model.
+@click.option("--model", "-m", "model_path", type=click.Path(dir_okay=False),
+              help="Model whose tags to pre-select [default: the candidates' guess column].")
+@trust_option
+def label(candidates, out, model_path, trust):
+    """Label CANDIDATES (a CSV or JSONL from `claimtag suggest`) by hand, one sentence at a time.
+
+    \b
+    Keys: 1-4 or a d c m toggle accusation, denial, casualty_report, demand;
+    Enter or y accepts (no tag ticked = other); s skips; u undoes; q quits; ? helps.
+
+    Every answer is saved to --out at once (columns id, article, start, end, text, labels,
+    via); a later run goes on with the sentences not in it yet.
+
+    \b
+    Example:
+        claimtag label candidates.csv --out data/labeled/mine.csv
+        claimtag train data/labeled/seed.csv data/labeled/mine.csv --out my.joblib
+    """
+    from .labeler import format_summary, run_labeler
+
+    model = None
+    if model_path is not None:
+        from .artifact import load
+
+        model = load(model_path, trust=trust)
+    summary = run_labeler(candidates, out, echo=click.echo, model=model)
+    log.info("%s", format_summary(summary))

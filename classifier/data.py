@@ -100,6 +100,13 @@ def load_labeled(
     return data
 
 
+def table_texts(path: str | Path, text_col: str = TEXT_COLUMN) -> list[str]:
+    """The texts of a CSV/JSONL file, labeled or not (e.g. sentences already suggested)."""
+    table = read_table(path)
+    _require_columns(table, {text_col: "--text-col"})
+    return [_cell(value) for value in table.rows[text_col]]
+
+
 def _require_columns(table, options: dict[str, str]) -> None:
     columns = [str(c) for c in table.rows.columns]
     for column, option in options.items():

@@ -13,7 +13,7 @@ import sys
 import tempfile
 import textwrap
 from pathlib import Path
-from typing import IO, Iterable, Iterator
+from typing import IO, Iterable, Iterator, Sequence
 
 from .errors import OutputError
 from .tags import format_tags
@@ -130,6 +130,26 @@ class Output:
             for leftover in (self.partial, self.journal):
                 with contextlib.suppress(FileNotFoundError):
                     leftover.unlink()
+
+
+def write_records(records: list[dict], path: str | Path, columns: Sequence[str], fmt: str | None = None) -> None:
+    """Plain records (no tags or scores to flatten) as CSV or JSONL, to stdout or atomically to a
+    file; the format is ``fmt``, else the file's suffix, else CSV."""
+    import pandas
+
+    fmt = fmt or ("jsonl" if Path(str(path)).suffix.lower() in (".jsonl", ".ndjson") else "csv")
+    frame = pandas.DataFrame(records, columns=list(columns))
+    write = (
+        (lambda out: frame.to_csv(out, index=False, lineterminator="\n"))
+        if fmt == "csv"
+        else (lambda out: frame.to_json(out, orient="records", lines=True, force_ascii=False))
+    )
+    if str(path) == STDOUT:
+        write(sys.stdout)
+        return
+    with atomic_path(path) as temporary:
+        with open(temporary, "w", encoding="utf-8", newline="") as out:
+            write(out)
 
 
 def write_rows(
