@@ -17,8 +17,8 @@ _PUBLIC = {
     "save": "artifact",
     "Model": "model",
     "Prediction": "model",
-    "build_pipeline": "model",
-    "TagClassifier": "model",
+    "build_pipeline": "pipeline",
+    "TagClassifier": "pipeline",
     "TAGS": "tags",
 }
 __all__ = sorted(_PUBLIC) + ["__version__"]

@@ -1,4 +1,8 @@
-"""The model file: the fitted pipeline and its metadata, as joblib or as skops.
+"""The model file: the fitted pipeline, its fast scorer and its metadata, as joblib or as skops.
+
+In a joblib file the pipeline is stored as pickled bytes inside the payload, so that loading the
+file (metadata and the scorer's plain arrays) does not import scikit-learn; the pipeline is
+unpickled only if something asks for it.
 
 joblib files are pickles, and loading a pickle runs whatever code it carries. So a joblib
 artifact is loaded only when its SHA-256 matches the digest file written beside it at save time
@@ -13,6 +17,7 @@ import hashlib
 import json
 import logging
 import os
+import pickle
 import platform
 import warnings
 import zipfile
@@ -20,12 +25,13 @@ from pathlib import Path
 
 from .errors import ArtifactError, NoInputError, OutputError, UntrustedError
 from .model import Model
+from .scorer import FastScorer
 from .writers import atomic_path
 
 log = logging.getLogger("claimtag")
 
 FORMAT = "claimtag-model"
-FORMAT_VERSION = 1
+FORMAT_VERSION = 2
 FORMATS = ("joblib", "skops")
 DEFAULT_MODEL_ENV = "CLAIMTAG_MODEL"
 BUNDLED_MODEL = Path(__file__).resolve().parent.parent / "models" / "default.joblib"
@@ -43,7 +49,7 @@ ALLOWED_TYPES = frozenset(
         "sklearn.feature_extraction.text.TfidfTransformer",
         "sklearn.linear_model._logistic.LogisticRegression",
         "sklearn.dummy.DummyClassifier",
-        "classifier.model.TagClassifier",
+        "classifier.pipeline.TagClassifier",
     }
 )
 
@@ -85,13 +91,14 @@ def format_for(path: str | Path, requested: str | None = None) -> str:
 def save(model: Model, path: str | Path, force: bool = False, fmt: str | None = None) -> Path:
     path = Path(path)
     refuse_overwrite(path, force)
+    pickled = format_for(path, fmt) == "joblib"
     payload = {
         "format": FORMAT,
         "format_version": FORMAT_VERSION,
         "metadata": model.metadata,
-        "pipeline": model.pipeline,
+        "scorer": model.scorer.to_dict() if pickled and model.scorer is not None else None,
+        "pipeline": pickle.dumps(model.pipeline, protocol=5) if pickled else model.pipeline,
     }
-    pickled = format_for(path, fmt) == "joblib"
     try:
         with atomic_path(path) as temporary:
             if pickled:
@@ -136,8 +143,18 @@ def load(path: str | Path | None = None, trust: bool = False) -> Model:
             f"{FORMAT_VERSION}; retrain it"
         )
     metadata = payload.get("metadata") or {}
-    _warn_on_version_change(path, metadata.get("versions", {}))
-    model = Model(payload["pipeline"], metadata)
+    if isinstance(payload.get("pipeline"), bytes):
+        pipeline = payload["pipeline"]
+
+        def load_pipeline():
+            _warn_on_version_change(path, metadata.get("versions", {}))
+            return _unpickle(path, pipeline)
+
+        scorer = payload.get("scorer")
+        model = Model.lazy(load_pipeline, metadata, FastScorer(scorer)) if scorer else Model(load_pipeline(), metadata)
+    else:
+        _warn_on_version_change(path, metadata.get("versions", {}))
+        model = Model(payload["pipeline"], metadata)
     model.artifact = artifact | {"path": str(path), "sha256": _sha256(path)}
     return model
 
@@ -159,14 +176,22 @@ def digest_path(path: str | Path) -> Path:
 
 def _load_joblib(path: Path):
     import joblib
+
+    try:
+        return joblib.load(path)
+    except Exception as error:  # any unpickling failure means the bytes are not our artifact
+        raise ArtifactError(f"{path}: not a claimtag model ({_reason(error)})") from None
+
+
+def _unpickle(path: Path, data: bytes):
     from sklearn.exceptions import InconsistentVersionWarning
 
     try:
         with warnings.catch_warnings():
             # Replaced by one warning that names both versions.
             warnings.simplefilter("ignore", InconsistentVersionWarning)
-            return joblib.load(path)
-    except Exception as error:  # any unpickling failure means the bytes are not our artifact
+            return pickle.loads(data)
+    except Exception as error:
         raise ArtifactError(f"{path}: not a claimtag model ({_reason(error)})") from None
 
 

@@ -9,7 +9,8 @@ import numpy as np
 from sklearn.model_selection import GroupKFold
 
 from .data import LabeledData
-from .model import Model, build_pipeline
+from .model import Model
+from .pipeline import build_pipeline
 
 log = logging.getLogger("claimtag")
 

@@ -11,7 +11,8 @@ from .artifact import environment
 from .data import GROUP_COLUMN, LABELS_COLUMN, TEXT_COLUMN, LabeledData, load_labeled
 from .errors import DataError
 from .evaluate import DEFAULT_FOLDS, cross_validate
-from .model import Model, build_pipeline
+from .model import Model
+from .pipeline import build_pipeline
 from .tags import TAGS, UnknownTagError
 
 log = logging.getLogger("claimtag")

@@ -188,7 +188,8 @@ def test_evaluate_on_new_sentences(synthetic_model):
 
 
 def test_evaluate_reports_only_the_models_tags(synthetic_data):
-    from classifier.model import Model, build_pipeline
+    from classifier.model import Model
+    from classifier.pipeline import build_pipeline
 
     tags = ("denial", "demand")
     pipeline = build_pipeline(tags).fit(synthetic_data.texts, synthetic_data.indicator(tags), tags__groups=synthetic_data.groups)

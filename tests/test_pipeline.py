@@ -1,4 +1,4 @@
-"""classifier.model: TagClassifier as a scikit-learn estimator, best_threshold, and Model."""
+"""classifier.pipeline: TagClassifier as a scikit-learn estimator, best_threshold, build_pipeline."""
 
 from __future__ import annotations
 
@@ -13,8 +13,8 @@ from sklearn.feature_extraction.text import TfidfVectorizer
 from sklearn.linear_model import LogisticRegression
 from sklearn.model_selection import GridSearchCV, GroupKFold, cross_val_score
 
-import classifier.model as model_module
-from classifier.model import Model, Prediction, TagClassifier, best_threshold, build_pipeline
+import classifier.pipeline as pipeline_module
+from classifier.pipeline import TagClassifier, best_threshold, build_pipeline
 from classifier.tags import TAGS
 
 from conftest import make_labeled, synthetic_rows
@@ -254,7 +254,7 @@ def test_a_training_fold_without_a_tag_uses_the_dummy_path(monkeypatch):
             fits.append(np.unique(y).tolist())
             return super().fit(X, y, sample_weight=sample_weight)
 
-    monkeypatch.setattr(model_module, "DummyClassifier", CountingDummy)
+    monkeypatch.setattr(pipeline_module, "DummyClassifier", CountingDummy)
     data = make_labeled(_one_article_demand_rows())
     Y = data.indicator(TAGS)
     est = TagClassifier(threshold_folds=5).fit(_features(data.texts), Y, groups=data.groups)
@@ -285,56 +285,3 @@ def test_threshold_folds_without_groups_fall_back_to_plain_kfold(corpus):
     est = TagClassifier(threshold_folds=3).fit(_features(texts), Y)
     assert est.thresholds_.shape == (len(TAGS),)
     assert np.isfinite(est.thresholds_).all()
-
-
-# --- Model -----------------------------------------------------------------------------------------
-
-
-def test_model_tags_and_thresholds_come_from_the_fitted_step(fitted):
-    model = Model(fitted)
-    assert model.tags == list(TAGS)
-    assert list(model.thresholds) == list(TAGS)
-    assert list(model.thresholds.values()) == pytest.approx(list(fitted[-1].thresholds_))
-    assert all(type(v) is float for v in model.thresholds.values())
-    assert model.metadata == {}
-
-
-def test_model_predict_returns_predictions_consistent_with_thresholds(fitted, corpus):
-    texts = list(OBVIOUS.values()) + corpus[0][:10]
-    fitted = _with_median_thresholds(fitted, texts)
-    model = Model(fitted)
-    assert list(model.thresholds.values()) == pytest.approx(list(fitted[-1].thresholds_))
-    predictions = model.predict(texts)
-    proba = fitted.predict_proba(texts)
-    assert len(predictions) == len(texts)
-    for prediction, row in zip(predictions, proba):
-        assert isinstance(prediction, Prediction)
-        assert list(prediction.scores) == list(TAGS)
-        assert [prediction.scores[t] for t in TAGS] == pytest.approx(list(row))
-        assert prediction.tags == tuple(
-            t for t in TAGS if prediction.scores[t] >= model.thresholds[t]
-        )
-    # Model.predict and pipeline.predict agree
-    from_pipeline = fitted.predict(texts)
-    for prediction, row in zip(predictions, from_pipeline):
-        assert set(prediction.tags) == {t for t, on in zip(TAGS, row) if on}
-
-
-def test_model_predict_of_nothing_is_an_empty_list(fitted):
-    model = Model(fitted)
-    assert model.predict([]) == []
-    assert model.scores([]).shape == (0, len(TAGS))
-
-
-def test_model_with_a_subset_of_tags(corpus):
-    texts, _, groups = corpus
-    data = make_labeled()
-    tags = ("demand", "accusation")
-    pipeline = build_pipeline(tags).fit(texts, data.indicator(tags), tags__groups=groups)
-    model = Model(pipeline, {"note": 1})
-    assert model.tags == ["demand", "accusation"]
-    assert model.metadata == {"note": 1}
-    prediction = model.predict([OBVIOUS["demand"]])[0]
-    assert list(prediction.scores) == ["demand", "accusation"]
-    assert prediction.tags == ("demand",)
-    assert "demand" in repr(model)
