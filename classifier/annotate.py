@@ -1,75 +1,164 @@
-"""Documents to output rows: segment each document, score its sentences, attach offsets."""
+"""Documents to output rows: segment, score in batches, and attach offsets, casualty figures and
+who said it.
+
+Sentences are scored many documents at a time (the scorer's cost is per call as much as per
+sentence), but memory stays bounded: a batch holds at most ``BATCH_SENTENCES`` sentences besides
+the document being read. With several jobs, whole batches go to worker processes, which also render
+their rows as output text, so the parent only reads inputs and writes bytes.
+"""
 
 from __future__ import annotations
 
+from functools import lru_cache
 from typing import Callable, Iterable, Iterator
 
+import numpy as np
+
+from .attribution import attribute
+from .figures import casualty_figures
 from .model import Model
 from .readers import Document
 from .segment import Sentence, iter_lines, iter_sentences
 
 SCORE_DECIMALS = 6
-
-
-def tag_documents(
-    model: Model, documents: Iterable[Document], one_per_line: bool = False
-) -> Iterator[dict]:
-    """One row per sentence of each document, in order (see :func:`tag_document`)."""
-    for document in documents:
-        yield from tag_document(model, document, one_per_line)
+BATCH_SENTENCES = 4096
+PARALLEL_BATCH_CHARS = 1 << 20  # text per task sent to a worker: large enough to hide the overhead
+FIELDS = (
+    "document", "id", "sentence", "start", "end", "text", "tags", "scores",
+    "killed", "injured", "qualifier", "source",
+)
 
 
 def tag_document(model: Model, document: Document, one_per_line: bool = False) -> list[dict]:
-    """One row per sentence: source, sentence index, start, end, text, tags and scores.
+    """One row per sentence of ``document``, with the fields of ``FIELDS``.
 
     With ``one_per_line`` each non-blank line is one sentence (the input is already split).
     """
-    split: Callable[[str], Iterator[Sentence]] = iter_lines if one_per_line else iter_sentences
-    sentences = list(split(document.text))
-    return [
-        {
-            "source": document.source,
-            "sentence": index,
-            "start": sentence.start,
-            "end": sentence.end,
-            "text": sentence.text,
-            "tags": list(prediction.tags),
-            "scores": {t: round(s, SCORE_DECIMALS) for t, s in prediction.scores.items()},
-        }
-        for index, (sentence, prediction) in enumerate(
-            zip(sentences, model.predict([s.text for s in sentences]))
-        )
-    ]
+    return _tag_segmented(model, [(document, _split(document, one_per_line))])[0][1]
+
+
+def tag_documents(model: Model, documents: Iterable[Document], one_per_line: bool = False) -> Iterator[dict]:
+    """The rows of every document, in input order (see :func:`tag_document`)."""
+    for _, rows in documents_with_rows(model, documents, one_per_line):
+        yield from rows
+
+
+def documents_with_rows(
+    model: Model, documents: Iterable[Document], one_per_line: bool = False,
+    batch_sentences: int = BATCH_SENTENCES,
+) -> Iterator[tuple[Document, list[dict]]]:
+    """Each document with its rows, in input order, scored in batches of about ``batch_sentences``."""
+    pending: list[tuple[Document, list[Sentence]]] = []
+    size = 0
+    for document in documents:
+        sentences = _split(document, one_per_line)
+        pending.append((document, sentences))
+        size += len(sentences)
+        if size >= batch_sentences:
+            yield from _tag_segmented(model, pending)
+            pending, size = [], 0
+    if pending:
+        yield from _tag_segmented(model, pending)
 
 
 def tag_in_parallel(
     model: Model, documents: Iterable[Document], one_per_line: bool = False, jobs: int = 1,
-    batch_size: int = 32,
-) -> Iterator[tuple[Document, list[dict]]]:
-    """Each document with its rows, in input order, spread over ``jobs`` processes (joblib)."""
+    render: Callable[[list[dict]], object] | None = None,
+) -> Iterator[tuple[Document, object]]:
+    """Each document with its rows (or ``render(rows)``), in input order, over ``jobs`` processes."""
     if jobs == 1:
-        for document in documents:
-            yield document, tag_document(model, document, one_per_line)
+        for document, rows in documents_with_rows(model, documents, one_per_line):
+            yield document, render(rows) if render else rows
         return
     from joblib import Parallel, delayed
 
+    # Workers load a model file themselves (once each) instead of receiving it with every task.
+    shipped = _FileModel(model.artifact["path"], model.artifact["sha256"]) if model.artifact.get("path") else model
     with Parallel(n_jobs=jobs, return_as="generator") as parallel:
-        for results in parallel(
-            delayed(_tag_batch)(model, batch, one_per_line) for batch in _batches(documents, batch_size)
-        ):
+        tasks = (
+            delayed(_tag_task)(shipped, batch, one_per_line, render)
+            for batch in _batches_by_size(documents, PARALLEL_BATCH_CHARS)
+        )
+        for results in parallel(tasks):
             yield from results
 
 
-def _tag_batch(model: Model, documents: list[Document], one_per_line: bool) -> list:
-    return [(document, tag_document(model, document, one_per_line)) for document in documents]
+def _tag_task(model, documents: list[Document], one_per_line: bool, render) -> list:
+    if isinstance(model, _FileModel):
+        model = model.load()
+    return [
+        (document, render(rows) if render else rows)
+        for document, rows in documents_with_rows(model, documents, one_per_line)
+    ]
 
 
-def _batches(items: Iterable, size: int) -> Iterator[list]:
-    batch = []
-    for item in items:
-        batch.append(item)
-        if len(batch) == size:
+class _FileModel:
+    """A model file a worker loads, checked against the digest the parent loaded."""
+
+    def __init__(self, path: str, sha256: str):
+        self.path, self.sha256 = path, sha256
+
+    def load(self) -> Model:
+        return _load_once(self.path, self.sha256)
+
+
+@lru_cache(maxsize=4)
+def _load_once(path: str, sha256: str) -> Model:
+    from .artifact import load
+    from .errors import UntrustedError
+
+    model = load(path, trust=True)  # the parent verified it; the digest below must match that
+    if model.artifact["sha256"] != sha256:
+        raise UntrustedError(f"{path}: the model file changed while tagging")
+    return model
+
+
+def _split(document: Document, one_per_line: bool) -> list[Sentence]:
+    return list((iter_lines if one_per_line else iter_sentences)(document.text))
+
+
+def _tag_segmented(model: Model, segmented: list[tuple[Document, list[Sentence]]]) -> list[tuple[Document, list[dict]]]:
+    texts = [s.text for _, sentences in segmented for s in sentences]
+    tags = model.tags
+    thresholds = np.array([model.thresholds[t] for t in tags])
+    scores = model.scores(texts)
+    on = scores >= thresholds
+    rounded = np.round(scores, SCORE_DECIMALS).tolist()
+    results = []
+    k = 0
+    for document, sentences in segmented:
+        sources = attribute([s.text for s in sentences])
+        rows = []
+        for index, (sentence, source) in enumerate(zip(sentences, sources)):
+            figures = casualty_figures(sentence.text)
+            rows.append(
+                {
+                    "document": document.source,
+                    "id": document.id,
+                    "sentence": index,
+                    "start": sentence.start,
+                    "end": sentence.end,
+                    "text": sentence.text,
+                    "tags": [t for t, hit in zip(tags, on[k]) if hit],
+                    "scores": dict(zip(tags, rounded[k])),
+                    "killed": figures.killed,
+                    "injured": figures.injured,
+                    "qualifier": figures.qualifier,
+                    "source": source,
+                }
+            )
+            k += 1
+        results.append((document, rows))
+    return results
+
+
+def _batches_by_size(documents: Iterable[Document], chars: int) -> Iterator[list[Document]]:
+    batch, size = [], 0
+    for document in documents:
+        batch.append(document)
+        size += len(document.text)
+        if size >= chars:
             yield batch
-            batch = []
+            batch, size = [], 0
     if batch:
         yield batch

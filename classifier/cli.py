@@ -160,22 +160,27 @@ def train(data, out, force, artifact_format, seed, tags, folds, text_col, labels
               help="Go on with an --output run that was killed or interrupted, skipping finished sources.")
 @click.option("--jobs", "-j", default=1, show_default=True, type=click.IntRange(1),
               help="Processes to tag with; the output is the same whatever the number.")
+@table_input_options
 @trust_option
-def predict(inputs, model_path, fmt, output, sentences, resume, jobs, trust):
-    """Tag every sentence of text files, directories (their *.txt) or stdin ('-', the default).
+def predict(inputs, model_path, fmt, output, sentences, resume, jobs, text_col, id_col, trust):
+    """Tag every sentence of text files, directories, globs, tables or stdin ('-', the default).
 
-    One row per sentence: source, sentence (index in the source), start, end, text, tags and
-    scores. An --output file appears only once complete; an earlier one stays until then.
+    Tables (CSV, JSONL, Parquet) give one document per row (--text-col, --id-col). One output row
+    per sentence: document, id, sentence (index in the document), start, end, text, tags, scores,
+    killed, injured, qualifier (casualty figures) and source (who said it). An --output file
+    appears only once complete; an earlier one stays until then.
 
     \b
     Example:
         claimtag predict data/articles/ --format csv --output tags.csv
         echo "Rebels accused the army of shelling the town." | claimtag predict --sentences
     """
+    from functools import partial
+
     from .annotate import tag_in_parallel
     from .artifact import load
     from .readers import iter_documents
-    from .writers import Output
+    from .writers import Output, rendered
 
     inputs = inputs or ("-",)
     if "-" in inputs and sys.stdin.isatty():
@@ -183,10 +188,11 @@ def predict(inputs, model_path, fmt, output, sentences, resume, jobs, trust):
     model = load(model_path, trust=trust)
     with Output(output, fmt, resume=resume) as out:
         if out.done:
-            log.info("resuming: %d sources were done already", len(out.done))
-        documents = iter_documents(inputs, skip=out.done)
-        for document, rows in tag_in_parallel(model, documents, one_per_line=sentences, jobs=jobs):
-            out.write(document.source, rows)
+            log.info("resuming: %d documents were done already", len(out.done))
+        documents = iter_documents(inputs, skip=out.done, text_col=text_col, id_col=id_col)
+        results = tag_in_parallel(model, documents, sentences, jobs, render=partial(rendered, fmt=fmt))
+        for document, chunk in results:
+            out.write_rendered(document.key, chunk)
     log.info("tagged %d sentence%s", out.count, "" if out.count == 1 else "s")
 
 

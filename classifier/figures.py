@@ -307,6 +307,58 @@ _PATTERNS: list[tuple[str | None, re.Pattern]] = [
         r"(?:wounded|injured|hurt)\b"
     )),
 ]
+# --- pre-checks ----------------------------------------------------------------------------------
+# Every pattern above needs some literal words ("killed", "toll", "injuries", ...) somewhere in the
+# sentence, so a pattern whose words are all missing cannot match and is not searched at all, and a
+# sentence with none of them (most sentences) gives no figure at once. Each gate is a tuple of groups
+# that must all be present; a group is present when any of its stems occurs in the lowered sentence.
+# The stems are parts of the patterns' own words, so a gate never refuses a sentence a pattern would
+# match (tests/test_figures.py checks every alternative of the verb and noun lists against them).
+_KILLING_STEMS = ("kill", "shot", "shooting", "execut", "massacr", "slaughter", "murder", "assassinat",
+                  "behead", "slew", "life", "lives")
+_INJURING_STEMS = ("wound", "injur", "hurt", "maim")
+_KILLED_STEMS = ("killed", "dead", "died", "shot", "executed", "massacred", "slain", "slaughtered",
+                 "murdered", "assassinated", "beheaded", "martyred", "gunned", "lives", "perished", "death")
+_INJURED_STEMS = ("wounded", "injured", "hurt", "maimed")
+_DEATH_OF_STEMS = ("death", "killing", "massacre", "murder", "execution", "assassination", "bodies",
+                   "remains", "corpses")
+_GATES: list[tuple[tuple[str, ...], ...]] = [
+    (_KILLING_STEMS, _INJURING_STEMS),  # killing or wounding 50
+    (_KILLED_STEMS, _INJURED_STEMS),  # 50 killed or wounded
+    (("casualties", "victims"),),
+    (("death", "killing"), ("injur", "wounding")),
+    (("toll", "number"),),
+    (("number",),),
+    (("themselves",),),
+    (("self",),),  # killing himself and 5 others
+    (_KILLING_STEMS,),
+    (_INJURING_STEMS,),
+    (("lost",),),
+    (("lives",),),
+    (_KILLED_STEMS,),
+    (_INJURED_STEMS,),
+    (("deaths", "fatalities", "bodies", "corpses"),),
+    (("injuries",),),
+    (_DEATH_OF_STEMS,),
+    (("were",), _KILLED_STEMS),  # named victims
+    (_KILLED_STEMS,),  # one killed
+    (("wounded", "injured", "hurt"),),  # one injured
+]
+assert len(_GATES) == len(_PATTERNS)
+_ANY_STEM = tuple(sorted({stem for gate in _GATES for group in gate for stem in group}))
+# Under re.I these match an ASCII letter but do not lower to it.
+_FOLDS = str.maketrans({"İ": "i", "ı": "i", "ſ": "s"})
+
+
+def _lowered(text: str) -> str:
+    """The sentence in lower case, with every character that re.I takes for an ASCII letter as that letter."""
+    return text.lower() if text.isascii() else text.translate(_FOLDS).lower()
+
+
+def _open(gate: tuple[tuple[str, ...], ...], lowered: str) -> bool:
+    return all(any(stem in lowered for stem in group) for group in gate)
+
+
 _PASSIVE_BEFORE = re.compile(r"\b(?:were|was|been|being|be|are|is)\s+(?:\w+\s+)?$", re.I)
 _PLURAL = re.compile(
     r"(?:s|people|men|police|personnel|staff|children|elderly|Lebanese|Sudanese|Chinese|Druze|Turkmen)$", re.I
@@ -342,8 +394,16 @@ class _Part:
     qualifier: str | None
 
 
+_NO_FIGURES = Figures(None, None, None)
+
+
 def casualty_figures(text: str) -> Figures:
-    parts = list(_parts(text))
+    lowered = _lowered(text)
+    if not any(stem in lowered for stem in _ANY_STEM):
+        return _NO_FIGURES  # no word of killing or injury at all
+    parts = list(_parts(text, lowered))
+    if not parts:
+        return _NO_FIGURES
     killed = [p for p in parts if p.kind == "killed"]
     tolls = [p for p in parts if p.kind == "toll"]
     if tolls:
@@ -367,9 +427,11 @@ def _qualifier(qualifiers: list[str | None]) -> str | None:
     return next((q for q in qualifiers if q), None)
 
 
-def _parts(text: str):
+def _parts(text: str, lowered: str):
     taken: list[tuple[int, int]] = []
-    for kind, pattern in _PATTERNS:
+    for (kind, pattern), gate in zip(_PATTERNS, _GATES):
+        if not _open(gate, lowered):
+            continue
         position = 0
         while match := pattern.search(text, position):
             start, end = match.span()

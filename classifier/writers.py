@@ -5,6 +5,7 @@ write for model files."""
 from __future__ import annotations
 
 import contextlib
+import csv
 import io
 import json
 import os
@@ -98,19 +99,27 @@ class Output:
             return 0
         return length
 
-    def write(self, source: str, rows: list[dict]) -> None:
-        text = io.StringIO()
-        write_rows(rows, text, self.fmt, header=self._header and self.count == 0)
-        self.count += len(rows)
-        # Lone surrogates (possible in JSON input) cannot be encoded; they become U+FFFD-like "?".
-        data = text.getvalue().encode("utf-8", "replace")
+    def write(self, key: str, rows: list[dict]) -> None:
+        """The rows of one document (``key`` names it in the journal)."""
+        self.write_rendered(key, rendered(rows, self.fmt))
+
+    def write_rendered(self, key: str, chunk: tuple[str, int]) -> None:
+        """What :func:`rendered` made of one document's rows (possibly in a worker process)."""
+        text, count = chunk
+        if self.fmt == "csv" or self.fmt == "table":
+            header, _, body = text.partition("\n")
+            text = text if self._header and count else body
+            self._header = self._header and not count
+        self.count += count
+        # Lone surrogates (possible in JSON input) cannot be encoded; they become "?".
+        data = text.encode("utf-8", "replace")
         if self.path is None:
             sys.stdout.write(data.decode("utf-8"))
             sys.stdout.flush()
             return
         self._file.write(data)
         self._file.flush()
-        self._journal.write(json.dumps({"source": source, "end": self._file.tell()}) + "\n")
+        self._journal.write(json.dumps({"source": key, "end": self._file.tell()}) + "\n")
         self._journal.flush()
 
     def __enter__(self) -> "Output":
@@ -152,24 +161,34 @@ def write_records(records: list[dict], path: str | Path, columns: Sequence[str],
             write(out)
 
 
-def write_rows(
-    rows: Iterable[dict], out: IO[str], fmt: str = "jsonl", chunk: int = 1000, header: bool = True
-) -> int:
+def render(rows: list[dict], fmt: str, header: bool = False) -> str:
+    """Prediction rows as text in a text format (jsonl, csv, table); ``header`` adds the header
+    line of formats that have one."""
+    out = io.StringIO()
+    {"jsonl": _jsonl, "csv": _csv, "table": _table}[fmt](rows, out, header)
+    return out.getvalue()
+
+
+def rendered(rows: list[dict], fmt: str) -> tuple[str, int]:
+    """Rows as text with its header line (if the format has one), and how many rows it holds."""
+    return render(rows, fmt, header=True), len(rows)
+
+
+def write_rows(rows: Iterable[dict], out: IO[str], fmt: str = "jsonl", chunk: int = 1000, header: bool = True) -> int:
     """Write prediction rows as they come, in chunks; returns how many were written.
 
     ``header`` is false when appending to output that has its header already.
     """
-    write = {"jsonl": _jsonl, "csv": _csv, "table": _table}[fmt]
     count = 0
     batch: list[dict] = []
     for row in rows:
         batch.append(row)
         if len(batch) >= chunk:
-            write(batch, out, first=header and count == 0)
+            out.write(render(batch, fmt, header and count == 0))
             count += len(batch)
             batch = []
     if batch or count == 0:
-        write(batch, out, first=header and count == 0)
+        out.write(render(batch, fmt, header and count == 0))
         count += len(batch)
     out.flush()
     return count
@@ -179,29 +198,42 @@ def _jsonl(rows: list[dict], out: IO[str], first: bool) -> None:
     out.writelines(json.dumps(row, ensure_ascii=False) + "\n" for row in rows)
 
 
-def _csv(rows: list[dict], out: IO[str], first: bool) -> None:
-    import pandas
+def csv_columns(rows: list[dict]) -> list[str]:
+    """Flat columns: scores become one ``scores.TAG`` column per tag."""
+    columns = []
+    for key, value in rows[0].items():
+        columns.extend(f"scores.{tag}" for tag in value) if key == "scores" else columns.append(key)
+    return columns
 
+
+def _csv(rows: list[dict], out: IO[str], first: bool) -> None:
     if not rows:
         return
-    flat = [
-        {k: v for k, v in row.items() if k not in ("tags", "scores")}
-        | {"tags": format_tags(row["tags"])}
-        | {f"scores.{tag}": score for tag, score in row["scores"].items()}
-        for row in rows
-    ]
-    pandas.DataFrame(flat).to_csv(out, header=first, index=False, lineterminator="\n")
+    writer = csv.writer(out, lineterminator="\n")
+    if first:
+        writer.writerow(csv_columns(rows))
+    for row in rows:
+        cells = []
+        for key, value in row.items():
+            if key == "scores":
+                cells.extend(value.values())
+            elif key == "tags":
+                cells.append(format_tags(value))
+            else:
+                cells.append("" if value is None else value)
+        writer.writerow(cells)
 
 
 def _table(rows: list[dict], out: IO[str], first: bool) -> None:
     width = shutil.get_terminal_size((120, 24)).columns
     text_width = max(30, width - 66)
     if first:
-        out.write(f"{'source':<30} {'#':>3}  {'tags':<28} text\n")
+        out.write(f"{'document':<30} {'#':>3}  {'tags':<28} text\n")
     for row in rows:
         tags = ", ".join(row["tags"]) or "-"
         text = textwrap.shorten(row["text"], text_width, placeholder=" ...")
-        out.write(f"{_fit(Path(row['source']).name, 30):<30} {row['sentence']:>3}  {tags:<28} {text}\n")
+        name = Path(row["document"]).name + (f"#{row['id']}" if row.get("id") is not None else "")
+        out.write(f"{_fit(name, 30):<30} {row['sentence']:>3}  {tags:<28} {text}\n")
 
 
 def _fit(text: str, width: int) -> str:

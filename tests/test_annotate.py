@@ -6,11 +6,11 @@ import json
 
 import pytest
 
-from classifier.annotate import SCORE_DECIMALS, tag_documents
+from classifier.annotate import SCORE_DECIMALS, documents_with_rows, tag_documents
 from classifier.readers import Document
 from classifier.tags import TAGS
 
-KEYS = {"source", "sentence", "start", "end", "text", "tags", "scores"}
+KEYS = {"document", "id", "sentence", "start", "end", "text", "tags", "scores", "killed", "injured", "qualifier", "source"}
 
 FIRST = Document(
     "first.txt",
@@ -29,7 +29,7 @@ def rows(synthetic_model):
 
 
 def test_one_row_per_sentence_with_all_keys(rows):
-    assert [(r["source"], r["sentence"]) for r in rows] == [
+    assert [(r["document"], r["sentence"]) for r in rows] == [
         ("first.txt", 0), ("first.txt", 1), ("first.txt", 2), ("second.txt", 0), ("second.txt", 1),
     ]
     for row in rows:
@@ -39,7 +39,7 @@ def test_one_row_per_sentence_with_all_keys(rows):
 def test_offsets_index_the_document_text(rows):
     documents = {d.source: d.text for d in (FIRST, SECOND)}
     for row in rows:
-        assert documents[row["source"]][row["start"]:row["end"]] == row["text"]
+        assert documents[row["document"]][row["start"]:row["end"]] == row["text"]
     assert [r["text"] for r in rows] == [
         "The rebels accused the army of shelling the town.",
         "At least 12 people were killed.",
@@ -54,7 +54,7 @@ def test_offsets_index_the_document_text(rows):
 def test_sentence_indices_restart_for_each_document(synthetic_model):
     documents = [Document("a", "One thing happened. Another did."), Document("b", "A third.")]
     rows = list(tag_documents(synthetic_model, documents))
-    assert [(r["source"], r["sentence"]) for r in rows] == [("a", 0), ("a", 1), ("b", 0)]
+    assert [(r["document"], r["sentence"]) for r in rows] == [("a", 0), ("a", 1), ("b", 0)]
 
 
 def test_tags_follow_the_model(rows, synthetic_model):
@@ -97,16 +97,20 @@ def test_one_per_line_makes_each_non_blank_line_one_sentence(synthetic_model):
 def test_a_document_without_sentences_gives_no_rows(synthetic_model):
     documents = [Document("blank.txt", " \n\n\t\n"), Document("after.txt", "Something happened.")]
     rows = list(tag_documents(synthetic_model, documents))
-    assert [(r["source"], r["sentence"]) for r in rows] == [("after.txt", 0)]
+    assert [(r["document"], r["sentence"]) for r in rows] == [("after.txt", 0)]
 
 
-def test_rows_are_produced_lazily_one_document_at_a_time(synthetic_model):
+def test_documents_are_read_no_further_ahead_than_one_batch(synthetic_model):
+    sentence = "The rebels accused the army of shelling the town."
+
     def documents():
-        yield Document("ok.txt", "The rebels accused the army of shelling the town.")
-        raise AssertionError("read the second document before the first was consumed")
+        yield Document("a.txt", sentence)
+        yield Document("b.txt", f"{sentence} {sentence}")  # the batch of 2 sentences is full here
+        raise AssertionError("read past the batch before its rows were consumed")
 
-    rows = tag_documents(synthetic_model, documents())
-    assert next(rows)["source"] == "ok.txt"
+    results = documents_with_rows(synthetic_model, documents(), batch_sentences=2)
+    assert next(results)[0].source == "a.txt"
+    assert next(results)[0].source == "b.txt"
 
 
 def test_rows_are_plain_json(rows):

@@ -208,7 +208,7 @@ def test_train_bad_jsonl_line(run, tmp_path):
 
 # --- predict -----------------------------------------------------------------------------------
 
-FIELDS = ["source", "sentence", "start", "end", "text", "tags", "scores"]
+FIELDS = ["document", "id", "sentence", "start", "end", "text", "tags", "scores", "killed", "injured", "qualifier", "source"]
 
 
 def jsonl(text: str) -> list[dict]:
@@ -225,11 +225,11 @@ def test_predict_directory_gives_one_json_row_per_sentence(run, model, tmp_path)
     result = run("predict", "--model", model, docs)
     assert result.exit_code == 0, result.stderr
     rows = jsonl(result.stdout)
-    assert [r["source"] for r in rows] == [str(docs / "a.txt")] * 3 + [str(docs / "sub" / "b.txt")]
+    assert [r["document"] for r in rows] == [str(docs / "a.txt")] * 3 + [str(docs / "sub" / "b.txt")]
     assert [r["sentence"] for r in rows] == [0, 1, 2, 0]
     for row in rows:
         assert list(row) == FIELDS
-        source_text = Path(row["source"]).read_text(encoding="utf-8")
+        source_text = Path(row["document"]).read_text(encoding="utf-8")
         assert source_text[row["start"]:row["end"]] == row["text"]
         assert set(row["scores"]) == {"accusation", "denial", "casualty_report", "demand"}
         assert all(row["scores"][t] >= 0 for t in row["tags"])
@@ -246,7 +246,7 @@ def test_predict_reads_stdin_by_default_and_sentences_mode(run, model):
         "The militia called on the police to withdraw its fighters.", "It rained.", "Second line."]
     assert [r["text"] for r in per_line] == [
         "The militia called on the police to withdraw its fighters. It rained.", "Second line."]
-    assert all(r["source"] == "-" for r in segmented)
+    assert all(r["document"] == "-" for r in segmented)
     assert "demand" in segmented[0]["tags"]
 
 
@@ -260,7 +260,7 @@ def test_predict_csv_output_file(run, model, tmp_path):
     with out.open(encoding="utf-8") as handle:
         rows = list(csv.DictReader(handle))
     assert len(rows) == 2
-    assert list(rows[0])[:6] == ["source", "sentence", "start", "end", "text", "tags"]
+    assert list(rows[0])[:7] == ["document", "id", "sentence", "start", "end", "text", "tags"]
     assert "denial" in rows[0]["tags"].split("|")
     assert 0 <= float(rows[0]["scores.denial"]) <= 1
     assert [p.name for p in tmp_path.iterdir()] != [] and not list(tmp_path.glob(".*.tmp"))
@@ -333,7 +333,7 @@ def test_predict_with_a_file_that_is_not_a_model(run, tmp_path):
 def test_predict_table_format(run, model):
     result = run("predict", "--model", model, "--format", "table", input="The army accused the rebels of shelling the village.")
     lines = result.stdout.splitlines()
-    assert lines[0].split() == ["source", "#", "tags", "text"]
+    assert lines[0].split() == ["document", "#", "tags", "text"]
     assert lines[1].split()[:3] == ["-", "0", "accusation"]
     assert lines[1].endswith("The army accused the rebels of shelling the village.")
 

@@ -27,7 +27,7 @@ def make_rows(n: int) -> list[dict]:
     tags = [["accusation"], ["denial"], ["demand", "accusation"], ["demand"], [], ["casualty_report"]]
     return [
         {
-            "source": f"news/article{i // 3}.txt",
+            "document": f"news/article{i // 3}.txt",
             "sentence": i % 3,
             "start": 10 * i,
             "end": 10 * i + 5,
@@ -206,11 +206,11 @@ def test_write_rows_csv_header_once_across_chunks():
     out = io.StringIO()
     assert write_rows(rows, out, "csv", chunk=2) == 5
     text = out.getvalue()
-    assert text.count("source,sentence,") == 1
+    assert text.count("document,sentence,") == 1
     records = list(csv.reader(io.StringIO(text)))
     header, body = records[0], records[1:]
     assert header == [
-        "source", "sentence", "start", "end", "text", "tags", "scores.accusation", "scores.demand",
+        "document", "sentence", "start", "end", "text", "tags", "scores.accusation", "scores.demand",
     ]
     assert len(body) == 5
     parsed = [dict(zip(header, record)) for record in body]
@@ -218,7 +218,7 @@ def test_write_rows_csv_header_once_across_chunks():
     assert [p["tags"] for p in parsed] == ["accusation", "denial", "accusation|demand", "demand", ""]
     assert [float(p["scores.accusation"]) for p in parsed] == [r["scores"]["accusation"] for r in rows]
     assert all(float(p["scores.demand"]) == 0.5 for p in parsed)
-    assert [p["source"] for p in parsed] == [r["source"] for r in rows]
+    assert [p["document"] for p in parsed] == [r["document"] for r in rows]
     assert [int(p["start"]) for p in parsed] == [r["start"] for r in rows]
 
 
@@ -235,8 +235,8 @@ def test_write_rows_table_header_and_one_line_per_row(monkeypatch):
     assert write_rows(rows, out, "table", chunk=2) == 5
     lines = out.getvalue().splitlines()
     assert len(lines) == 6  # the multi-line text is shortened onto one line
-    assert lines[0].split() == ["source", "#", "tags", "text"]
-    assert sum(line.startswith("source") for line in lines) == 1
+    assert lines[0].split() == ["document", "#", "tags", "text"]
+    assert sum(line.startswith("document") for line in lines) == 1
     assert lines[1].startswith("article0.txt")  # the file name, not the whole path
     assert "news/" not in out.getvalue()
     assert lines[1].split()[1] == "0"
@@ -267,4 +267,4 @@ def test_write_rows_zero_rows_table_has_only_the_header():
     out = io.StringIO()
     assert write_rows([], out, "table") == 0
     assert len(out.getvalue().splitlines()) == 1
-    assert out.getvalue().split() == ["source", "#", "tags", "text"]
+    assert out.getvalue().split() == ["document", "#", "tags", "text"]
