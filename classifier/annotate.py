@@ -45,9 +45,13 @@ def tag_documents(model: Model, documents: Iterable[Document], one_per_line: boo
 
 def documents_with_rows(
     model: Model, documents: Iterable[Document], one_per_line: bool = False,
-    batch_sentences: int = BATCH_SENTENCES,
+    batch_sentences: int = BATCH_SENTENCES, explain: int = 0,
 ) -> Iterator[tuple[Document, list[dict]]]:
-    """Each document with its rows, in input order, scored in batches of about ``batch_sentences``."""
+    """Each document with its rows, in input order, scored in batches of about ``batch_sentences``.
+
+    ``explain`` > 0 adds to each row, under "explain", that many n-grams per tag that pushed its
+    score up and down (see :mod:`.explain`).
+    """
     pending: list[tuple[Document, list[Sentence]]] = []
     size = 0
     for document in documents:
@@ -55,19 +59,19 @@ def documents_with_rows(
         pending.append((document, sentences))
         size += len(sentences)
         if size >= batch_sentences:
-            yield from _tag_segmented(model, pending)
+            yield from _tag_segmented(model, pending, explain)
             pending, size = [], 0
     if pending:
-        yield from _tag_segmented(model, pending)
+        yield from _tag_segmented(model, pending, explain)
 
 
 def tag_in_parallel(
     model: Model, documents: Iterable[Document], one_per_line: bool = False, jobs: int = 1,
-    render: Callable[[list[dict]], object] | None = None,
+    render: Callable[[list[dict]], object] | None = None, explain: int = 0,
 ) -> Iterator[tuple[Document, object]]:
     """Each document with its rows (or ``render(rows)``), in input order, over ``jobs`` processes."""
     if jobs == 1:
-        for document, rows in documents_with_rows(model, documents, one_per_line):
+        for document, rows in documents_with_rows(model, documents, one_per_line, explain=explain):
             yield document, render(rows) if render else rows
         return
     from joblib import Parallel, delayed
@@ -76,19 +80,19 @@ def tag_in_parallel(
     shipped = _FileModel(model.artifact["path"], model.artifact["sha256"]) if model.artifact.get("path") else model
     with Parallel(n_jobs=jobs, return_as="generator") as parallel:
         tasks = (
-            delayed(_tag_task)(shipped, batch, one_per_line, render)
+            delayed(_tag_task)(shipped, batch, one_per_line, render, explain)
             for batch in _batches_by_size(documents, PARALLEL_BATCH_CHARS)
         )
         for results in parallel(tasks):
             yield from results
 
 
-def _tag_task(model, documents: list[Document], one_per_line: bool, render) -> list:
+def _tag_task(model, documents: list[Document], one_per_line: bool, render, explain: int) -> list:
     if isinstance(model, _FileModel):
         model = model.load()
     return [
         (document, render(rows) if render else rows)
-        for document, rows in documents_with_rows(model, documents, one_per_line)
+        for document, rows in documents_with_rows(model, documents, one_per_line, explain=explain)
     ]
 
 
@@ -117,8 +121,14 @@ def _split(document: Document, one_per_line: bool) -> list[Sentence]:
     return list((iter_lines if one_per_line else iter_sentences)(document.text))
 
 
-def _tag_segmented(model: Model, segmented: list[tuple[Document, list[Sentence]]]) -> list[tuple[Document, list[dict]]]:
+def _tag_segmented(
+    model: Model, segmented: list[tuple[Document, list[Sentence]]], explain: int = 0
+) -> list[tuple[Document, list[dict]]]:
     texts = [s.text for _, sentences in segmented for s in sentences]
+    if explain:
+        from .explain import explain as explain_texts
+
+        explanations = explain_texts(model, texts, explain)
     tags = model.tags
     thresholds = np.array([model.thresholds[t] for t in tags])
     scores = model.scores(texts)
@@ -147,6 +157,8 @@ def _tag_segmented(model: Model, segmented: list[tuple[Document, list[Sentence]]
                     "source": source,
                 }
             )
+            if explain:
+                rows[-1]["explain"] = {tag: e.as_dict() for tag, e in explanations[k].items()}
             k += 1
         results.append((document, rows))
     return results

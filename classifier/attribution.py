@@ -5,22 +5,20 @@ quote ("according to our information") never name a speaker. They look for a spe
 its subject ("X said", "X told Reuters", "said X", "X, an official, said"), or the object of
 "according to". A quotation that runs over several sentences, and a quoted sentence that follows an
 attributed one, take the speaker of their neighbours. See docs/attribution.md for the conventions.
+
+Speed: every document claimtag tags passes through here, so the work is arranged to be cheap. A
+precompiled search for the cue words (speech verbs, "according", "quoted") lets a frame without any
+skip tokenisation and the rules altogether; only quotation marks are looked for in every sentence.
+A frame that has a cue is tokenised with a few C-level passes into two parallel lists (text and
+lower-cased text), and the rules walk only from the cue tokens. Results are exactly those of the
+plain token-by-token formulation of the rules.
 """
 
 from __future__ import annotations
 
 import re
+from itertools import accumulate
 from typing import NamedTuple, Sequence
-
-
-class _Token(NamedTuple):
-    text: str
-    start: int
-    end: int
-
-    @property
-    def lower(self) -> str:
-        return self.text.lower()
 
 
 class _Speaker(NamedTuple):
@@ -125,14 +123,78 @@ _PARENTHESES = re.compile(r"\([^()]*\)")
 _MAX_QUOTE_SENTENCES = 8
 _MAX_PHRASE_WORDS = 8
 
+# --- speed -----------------------------------------------------------------------------------------
+
+# Tokens that can start a rule; a frame with none of them is attributed to nobody.
+_CUES = frozenset(_VERBS) | {"according", "quoted"}
+
+
+def _alternation(words: list[str]) -> str:
+    """A pattern for exactly ``words``, factored by common prefixes: the re module tries the
+    branches of a flat "a|b|c" one after another at every position, which is several times slower."""
+    branches: dict[str, list[str]] = {}
+    for word in words:
+        if word:
+            branches.setdefault(word[0], []).append(word[1:])
+    alternatives = [re.escape(first) + _alternation(rests) for first, rests in sorted(branches.items())]
+    if not alternatives:
+        return ""
+    pattern = alternatives[0] if len(alternatives) == 1 else "(?:" + "|".join(alternatives) + ")"
+    return f"(?:{pattern})?" if "" in words else pattern
+
+
+# Searched in the lower-cased frame, finds every cue token of the frame (and a few more words): a
+# token whose lower-cased text, trailing periods dropped, is a cue word appears there as that word
+# with no ASCII letter on either side, because the only characters that lower-case to an ASCII
+# letter are ASCII letters and the Kelvin sign, all of which would have been part of the token. A
+# frame where it finds nothing has no cue token.
+_CUE = re.compile(f"(?<![a-z]){_alternation(sorted(_CUES))}(?![a-z])")
+_TOKEN_SPLIT = re.compile(f"({_TOKEN.pattern})")
+_SEPARATOR = "\x1f"  # joins the tokens of a frame; no token contains it
+# Drops a token's trailing periods unless the token is an acronym ("U.S."), on the joined tokens.
+_TRAILING_PERIODS = re.compile(r"(?<=\x1f)((?:[A-Z]\.)+)(?=\x1f)|\.+(?=\x1f)")
+_QUOTE_CHARS = re.compile("[“”\"]")
+_WORD_CHAR = re.compile(r"\w")
+
+
+class _Tokens:
+    """The tokens of a frame as parallel lists: ``text`` (periods stripped as above) and ``lower``."""
+
+    __slots__ = ("frame", "parts", "text", "lower", "_ends", "_headline")
+
+    def __init__(self, frame: str) -> None:
+        self.frame = frame
+        # [gap, token, gap, token, ..., gap]: the same matches as _TOKEN.finditer.
+        self.parts = parts = _TOKEN_SPLIT.split(frame)
+        if len(parts) == 1:
+            self.text = self.lower = []
+        else:
+            joined = _SEPARATOR + _SEPARATOR.join(parts[1::2]) + _SEPARATOR
+            if "." in joined:
+                joined = _TRAILING_PERIODS.sub(r"\1", joined)
+            joined = joined[1:-1]
+            self.text = joined.split(_SEPARATOR)
+            # The separator is neither cased nor case-ignorable, so lowering the joined tokens
+            # lowers each token as on its own (the context of a final sigma stops at it).
+            self.lower = joined.lower().split(_SEPARATOR)
+        self._ends: list[int] | None = None
+        self._headline: bool | None = None
+
+    def span(self, start: int, end: int) -> str:
+        """The frame from the start of token ``start`` to the end of token ``end`` (with its periods)."""
+        if self._ends is None:
+            self._ends = list(accumulate(map(len, self.parts)))
+        return self.frame[self._ends[2 * start]:self._ends[2 * end + 1]]
+
 
 def attribute(sentences: Sequence[str]) -> list[str | None]:
     """One source per sentence of one document, in order; None for unattributed narration."""
     frames, groups = _frames(sentences)
     history: list[_Speaker] = []
     speakers: list[_Speaker | None] = []
+    cue = _CUE.search
     for frame in frames:
-        speaker = _speaker(frame, history)
+        speaker = _speaker(frame, history) if cue(frame.lower()) else None
         if speaker:
             history.append(speaker)
         speakers.append(speaker)
@@ -154,10 +216,12 @@ def attribute(sentences: Sequence[str]) -> list[str | None]:
 def _quote_marks(text: str) -> list[tuple[int, bool]]:
     """(position, is_opening) for each double quotation mark."""
     marks = []
-    for i, char in enumerate(text):
-        if char in "“”":
+    for match in _QUOTE_CHARS.finditer(text):
+        i = match.start()
+        char = text[i]
+        if char != '"':
             marks.append((i, char == "“"))
-        elif char == '"':
+        else:
             before = text[i - 1] if i else " "
             after = text[i + 1] if i + 1 < len(text) else " "
             # Straight quotes have no direction; the spacing around them gives it.
@@ -167,7 +231,9 @@ def _quote_marks(text: str) -> list[tuple[int, bool]]:
 
 def _frames(sentences: Sequence[str]) -> tuple[list[str], list[tuple[int, int]]]:
     """Each sentence with quoted text masked, and the (first, last) sentences of multi-sentence quotes."""
-    events = [(i, pos, opening) for i, text in enumerate(sentences) for pos, opening in _quote_marks(text)]
+    has_quote = _QUOTE_CHARS.search
+    events = [(i, pos, opening) for i, text in enumerate(sentences) if has_quote(text)
+              for pos, opening in _quote_marks(text)]
     masks: list[list[tuple[int, int]]] = [[] for _ in sentences]
     groups = []
     k = 0
@@ -199,7 +265,8 @@ def _frames(sentences: Sequence[str]) -> tuple[list[str], list[tuple[int, int]]]
             masks[end_sent].append((0, end_pos + 1))
             groups.append((sent, end_sent))
         k = close + 1
-    return [_masked(text, spans) for text, spans in zip(sentences, masks)], groups
+    return [_masked(text, spans) if spans or "(" in text else text
+            for text, spans in zip(sentences, masks)], groups
 
 
 def _masked(text: str, spans: list[tuple[int, int]]) -> str:
@@ -212,276 +279,276 @@ def _masked(text: str, spans: list[tuple[int, int]]) -> str:
 
 
 def _fully_quoted(frame: str) -> bool:
-    return _QUOTE in frame and not re.search(r"\w", frame)
+    return _QUOTE in frame and not _WORD_CHAR.search(frame)
 
 
 # --- finding the speaker -------------------------------------------------------------------------
+# Tokens are passed as a _Tokens and an index; ``text``/``lower`` below are its lists.
 
 
 def _speaker(frame: str, history: list[_Speaker]) -> _Speaker | None:
-    tokens = _tokens(frame)
-    headline = _is_headline(tokens, frame)
+    tk = _Tokens(frame)
+    text, lower = tk.text, tk.lower
+    n = len(text)
     # "The spokesman did not say what agent was used but said ...": a negated verb attributes
     # nothing, but its subject is the subject of the verb coordinated with it.
     negated_subject = None
-    for i, token in enumerate(tokens):
+    for i in [i for i, word in enumerate(lower) if word in _CUES]:
         found = None
-        if token.lower == "according" and i + 1 < len(tokens) and tokens[i + 1].lower == "to":
-            found = _according_to(frame, tokens, i + 2, history)
-        elif token.lower == "quoted":
-            found = _quoted_as_saying(frame, tokens, i + 1, history)
-        elif token.lower in _VERBS and _is_verb(tokens, i, headline):
-            before = _skip_back(tokens, i - 1)
-            if before >= 0 and tokens[before].lower in {"and", "but"}:
+        word = lower[i]
+        if word == "according":
+            if i + 1 < n and lower[i + 1] == "to":
+                found = _according_to(tk, i + 2, history)
+        elif word == "quoted":
+            found = _quoted_as_saying(tk, i + 1, history)
+        elif _is_verb(tk, i):
+            before = _skip_back(tk, i - 1)
+            if before >= 0 and lower[before] in {"and", "but"}:
                 found = negated_subject
             else:
-                found = _speaker_of_verb(frame, tokens, i, history)
-                if found and any(_is_negation(t) for t in tokens[before + 1:i]):
+                found = _speaker_of_verb(tk, i, history)
+                if found and any(_is_negation(w) for w in lower[before + 1:i]):
                     negated_subject, found = found, None
         if found:
             return found
     return None
 
 
-def _tokens(frame: str) -> list[_Token]:
-    tokens = []
-    for match in _TOKEN.finditer(frame):
-        word = match.group()
-        # A sentence's final period is not part of its last word, but the periods of "U.S." are.
-        if not _ACRONYM.fullmatch(word):
-            word = word.rstrip(".")
-        if word:
-            tokens.append(_Token(word, match.start(), match.end()))
-    return tokens
+def _is_negation(lower: str) -> bool:
+    return lower in {"not", "never"} or lower.endswith(("n't", "n’t"))
 
 
-def _is_negation(token: _Token) -> bool:
-    return token.lower in {"not", "never"} or token.lower.endswith(("n't", "n’t"))
-
-
-def _is_headline(tokens: list[_Token], frame: str) -> bool:
+def _is_headline(tk: _Tokens) -> bool:
     """Title case ("Kurds Blame Syrian Regime for ..."), where verbs are capitalised too."""
-    long_words = [t.text for t in tokens if len(t.text) >= 4 and t.text[0].isalpha()]
-    return (len(long_words) >= 3 and not frame.rstrip().endswith(".")
-            and sum(w[0].isupper() for w in long_words) >= 0.75 * len(long_words))
+    if tk._headline is None:
+        long_words = [w for w in tk.text if len(w) >= 4 and w[0].isalpha()]
+        tk._headline = (len(long_words) >= 3 and not tk.frame.rstrip().endswith(".")
+                        and sum(w[0].isupper() for w in long_words) >= 0.75 * len(long_words))
+    return tk._headline
 
 
-def _is_verb(tokens: list[_Token], i: int, headline: bool) -> bool:
-    token = tokens[i]
-    if token.text.islower() or headline:
+def _is_verb(tk: _Tokens, i: int) -> bool:
+    if tk.text[i].islower() or _is_headline(tk):
         return True
     # '“...,” Mansour Said' at the end of a sentence; elsewhere a capitalised "Said" is a name.
-    before = tokens[:i]
-    return (i == len(tokens) - 1 and 0 < len(before) <= 5 and _QUOTE in {t.text for t in before}
-            and all(t.text in _BOUNDARIES or _is_name_word(t.text) for t in before))
+    before = tk.text[:i]
+    return (i == len(tk.text) - 1 and 0 < len(before) <= 5 and _QUOTE in before
+            and all(w in _BOUNDARIES or _is_name_word(w) for w in before))
 
 
-def _speaker_of_verb(frame: str, tokens: list[_Token], i: int, history: list[_Speaker]) -> _Speaker | None:
-    role = _VERBS[tokens[i].lower]
+def _speaker_of_verb(tk: _Tokens, i: int, history: list[_Speaker]) -> _Speaker | None:
+    text, lower = tk.text, tk.lower
+    role = _VERBS[lower[i]]
     if role == "ing":
-        if i > 0 and tokens[i - 1].text == ",":
-            return _leading_subject(frame, tokens, history)
+        if i > 0 and text[i - 1] == ",":
+            return _leading_subject(tk, history)
         return None
-    if i + 1 < len(tokens) and tokens[i + 1].lower == "by":
+    if i + 1 < len(text) and lower[i + 1] == "by":
         return None  # "most claimed by the Islamic State"
-    previous = tokens[i - 1] if i else None
-    if role in {"base", "s"} and previous is not None and (
-            previous.lower in _DETERMINERS or previous.lower in _NOUN_MARKERS
-            or (previous.text.islower() and previous.text.endswith("ing"))):
+    if role in {"base", "s"} and i and (
+            lower[i - 1] in _DETERMINERS or lower[i - 1] in _NOUN_MARKERS
+            or (text[i - 1].islower() and text[i - 1].endswith("ing"))):
         return None  # a noun: "another report of a strike", "is investigating reports"
-    before = _skip_back(tokens, i - 1)
-    if before >= 0 and tokens[before].lower in _BE:
+    before = _skip_back(tk, i - 1)
+    if before >= 0 and lower[before] in _BE:
         return None  # "was recently announced"
-    if before >= 0 and tokens[before].text == ",":
-        apposed = _apposed_subject(frame, tokens, before, history)
+    if before >= 0 and text[before] == ",":
+        apposed = _apposed_subject(tk, before, history)
         if apposed:
             return apposed
     # "told Syria Direct" names the listener, not the speaker.
-    if (i == 0 or tokens[i - 1].text in {_QUOTE, ","}) and tokens[i].lower not in _LISTENER_VERBS:
-        return _inverted_subject(frame, tokens, i + 1, history)
-    if before < 0 or tokens[before].text == ",":
+    if (i == 0 or text[i - 1] in {_QUOTE, ","}) and lower[i] not in _LISTENER_VERBS:
+        return _inverted_subject(tk, i + 1, history)
+    if before < 0 or text[before] == ",":
         return None
-    start, end = _subject_span(tokens, before)
+    start, end = _subject_span(tk, before)
     if start > end:
         # Scraped text loses the comma of "..., said the Observatory." at the end of a sentence.
-        if i + 1 < len(tokens) and tokens[i].lower not in _LISTENER_VERBS:
-            return _inverted_subject(frame, tokens, i + 1, history, final=True)
+        if i + 1 < len(text) and lower[i] not in _LISTENER_VERBS:
+            return _inverted_subject(tk, i + 1, history, final=True)
         return None
     # A bare base form needs a plural subject ("residents say"); after "did not" or "will" it is
     # an infinitive and any subject goes.
-    if role == "base" and before == i - 1 and not _plural_subject(tokens[end]):
+    if role == "base" and before == i - 1 and not _plural_subject(lower[end]):
         return None  # "the UN report said": "report" here is a noun
-    return _resolve(frame, tokens, start, end, history)
+    return _resolve(tk, start, end, history)
 
 
-def _skip_back(tokens: list[_Token], j: int) -> int:
-    while j >= 0 and (tokens[j].lower in _AUX_ADVERBS or _is_negation(tokens[j])
-                      or (tokens[j].text.islower() and tokens[j].text.endswith("ly"))):
+def _skip_back(tk: _Tokens, j: int) -> int:
+    text, lower = tk.text, tk.lower
+    while j >= 0 and (lower[j] in _AUX_ADVERBS or _is_negation(lower[j])
+                      or (text[j].islower() and text[j].endswith("ly"))):
         j -= 1
     return j
 
 
-def _subject_span(tokens: list[_Token], end: int) -> tuple[int, int]:
+def _subject_span(tk: _Tokens, end: int) -> tuple[int, int]:
     """The noun phrase ending at ``end``, stepping over a post-modifier ("sources on the ground")."""
-    start = _phrase_start(tokens, end)
-    if start > end or tokens[start].lower in _PRONOUNS:
+    text, lower = tk.text, tk.lower
+    start = _phrase_start(tk, end)
+    if start > end or lower[start] in _PRONOUNS:
         return start, end
     head_start = start
     # Walk back along a chain of prepositional phrases ("Commission of Inquiry into human rights in
     # Syria") to a phrase that opens the clause; without one, the nearest phrase is the subject.
     while head_start > 0 and end - head_start < 2 * _MAX_PHRASE_WORDS:
         prep = head_start - 1
-        if tokens[prep].lower == "by" and prep > 0 and tokens[prep - 1].lower.endswith("ed"):
+        if lower[prep] == "by" and prep > 0 and lower[prep - 1].endswith("ed"):
             prep -= 1  # "groups backed by neighboring Turkey claim"
-        elif tokens[prep].lower not in _PREPOSITIONS or tokens[prep].text.isupper():
+        elif lower[prep] not in _PREPOSITIONS or text[prep].isupper():
             break
         head_end = prep - 1
-        if head_end > 0 and tokens[head_end].text.islower() and tokens[head_end].text.endswith("ed"):
+        if head_end > 0 and text[head_end].islower() and text[head_end].endswith("ed"):
             head_end -= 1  # "a contributor to The New Arab based in Aleppo reported"
-        if head_end < 0 or tokens[head_end].lower.endswith("ing"):
+        if head_end < 0 or lower[head_end].endswith("ing"):
             break  # "Speaking to state TV Barazi said": the phrase before is a clause, not a head
-        head_start = _phrase_start(tokens, head_end)
+        head_start = _phrase_start(tk, head_end)
         if head_start > head_end:
             break
-        if head_start == 0 or _is_boundary(tokens[head_start - 1]):
+        if head_start == 0 or _is_boundary(text[head_start - 1], lower[head_start - 1]):
             return head_start, head_end
-    opener = tokens[start - 1].lower if start else ""
+    opener = lower[start - 1] if start else ""
     if opener in _PREPOSITIONS and opener not in _CLAUSE_OPENERS:
         return start, start - 1  # only the object of a preposition: "deaths reported in Aleppo"
     return start, end
 
 
-def _phrase_start(tokens: list[_Token], end: int) -> int:
-    if tokens[end].lower in _PRONOUNS:
+def _phrase_start(tk: _Tokens, end: int) -> int:
+    text, lower = tk.text, tk.lower
+    if lower[end] in _PRONOUNS:
         return end
     k = end
     while k >= 0 and end - k < _MAX_PHRASE_WORDS:
-        word = tokens[k]
-        if word.lower in _DETERMINERS:
+        word, low = text[k], lower[k]
+        if low in _DETERMINERS:
             return k
-        if word.lower in _NAME_CONNECTORS and 0 < k < end and _is_name_word(tokens[k - 1].text) \
-                and _is_name_word(tokens[k + 1].text):
+        if low in _NAME_CONNECTORS and 0 < k < end and _is_name_word(text[k - 1]) \
+                and _is_name_word(text[k + 1]):
             k -= 1
             continue
         # Inside a phrase a participle is most likely a verb ("the attack killed people activists
         # said"), unless it is one of the participles news uses as adjectives.
-        if not _is_content(word) or (k < end and word.text.islower() and word.text.endswith("ed")
-                                     and "-" not in word.text and word.text not in _ADJECTIVE_PARTICIPLES):
+        if not _is_content(word, low) or (k < end and word.islower() and word.endswith("ed")
+                                          and "-" not in word and word not in _ADJECTIVE_PARTICIPLES):
             break
-        if (word.lower.rstrip(".") in _TITLES and word.text[0].isupper()
-                and k > 0 and tokens[k - 1].text.islower()):
+        if (low.rstrip(".") in _TITLES and word[0].isupper()
+                and k > 0 and text[k - 1].islower()):
             return k  # a title opens a name even without the comma before it: "death Dr Joanne Liu told"
         k -= 1
     return k + 1
 
 
-def _is_content(token: _Token) -> bool:
-    if token.text.isupper() and len(token.text) > 1:
+def _is_content(word: str, lower: str) -> bool:
+    if word.isupper() and len(word) > 1:
         return True  # an acronym: "WHO said"
-    lower = token.lower
-    return not (_is_boundary(token) or lower in _PREPOSITIONS or lower in _AUX_ADVERBS or lower in _BE
-                or lower in _PRONOUNS or lower in _DETERMINERS or (lower in _VERBS and token.text.islower())
-                or token.text.isdigit())  # a number ends a phrase: "at 0914 Homs governor says"
+    return not (_is_boundary(word, lower) or lower in _PREPOSITIONS or lower in _AUX_ADVERBS
+                or lower in _BE or lower in _PRONOUNS or lower in _DETERMINERS
+                or (lower in _VERBS and word.islower())
+                or word.isdigit())  # a number ends a phrase: "at 0914 Homs governor says"
 
 
-def _is_boundary(token: _Token) -> bool:
-    return token.text in _BOUNDARIES or (token.lower in _CONJUNCTIONS and not token.text.isupper())
+def _is_boundary(word: str, lower: str) -> bool:
+    return word in _BOUNDARIES or (lower in _CONJUNCTIONS and not word.isupper())
 
 
-def _plural_subject(head: _Token) -> bool:
-    lower = head.lower
+def _plural_subject(lower: str) -> bool:
     return lower == "they" or (lower.endswith("s") and not lower.endswith("ss"))
 
 
-def _apposed_subject(frame: str, tokens: list[_Token], comma: int,
-                     history: list[_Speaker]) -> _Speaker | None:
+def _apposed_subject(tk: _Tokens, comma: int, history: list[_Speaker]) -> _Speaker | None:
     """'Dr. X, an official in ..., said': the first comma-separated part that is not an apposition."""
+    text, lower = tk.text, tk.lower
     end = comma - 1
     for _ in range(3):
         start = end
-        while start >= 0 and tokens[start].text not in _BOUNDARIES:
+        while start >= 0 and text[start] not in _BOUNDARIES:
             start -= 1
         start += 1
         if start <= end:
-            first = tokens[start].lower
+            first = lower[start]
             if first in _PREPOSITIONS:
                 return None
             if not (first in {"a", "an", "the", "who", "which", "whose"} or first.isdigit()):
-                phrase_start = _phrase_start(tokens, end)
-                return _resolve(frame, tokens, phrase_start, end, history) if phrase_start <= end else None
-        if start == 0 or tokens[start - 1].text != ",":
+                phrase_start = _phrase_start(tk, end)
+                return _resolve(tk, phrase_start, end, history) if phrase_start <= end else None
+        if start == 0 or text[start - 1] != ",":
             return None
         end = start - 2
     return None
 
 
-def _inverted_subject(frame: str, tokens: list[_Token], start: int, history: list[_Speaker],
-                     final: bool = False) -> _Speaker | None:
+def _inverted_subject(tk: _Tokens, start: int, history: list[_Speaker],
+                      final: bool = False) -> _Speaker | None:
     """'..., said Mustafa Ibrahim.': a name or phrase right after the verb and ending the clause
     (or, when ``final``, ending the sentence)."""
-    end = _phrase_end(tokens, start)
-    following = tokens[end + 1] if end + 1 < len(tokens) else None
-    if final and following is not None:
+    text, lower = tk.text, tk.lower
+    end = _phrase_end(tk, start)
+    following = end + 1 < len(text)
+    if final and following:
         return None
     if end < start or end - start >= 6 or not (
-            following is None or following.text == "," or following.lower in _PREPOSITIONS
-            or following.lower in {"a", "an"}):  # '" said Hadi Abdullah a Syrian activist.
+            not following or text[end + 1] == "," or lower[end + 1] in _PREPOSITIONS
+            or lower[end + 1] in {"a", "an"}):  # '" said Hadi Abdullah a Syrian activist.
         return None
-    if not (_is_name_word(tokens[end].text) or tokens[start].lower in _DETERMINERS):
+    if not (_is_name_word(text[end]) or lower[start] in _DETERMINERS):
         return None  # "said Observatory head Rami Abdel Rahman after ..." or "said the ministry."
-    return _resolve(frame, tokens, start, end, history)
+    return _resolve(tk, start, end, history)
 
 
-def _according_to(frame: str, tokens: list[_Token], start: int, history: list[_Speaker]) -> _Speaker | None:
-    end = _phrase_end(tokens, start)
+def _according_to(tk: _Tokens, start: int, history: list[_Speaker]) -> _Speaker | None:
+    lower = tk.lower
+    end = _phrase_end(tk, start)
     if end < start:
         return None
     # "according to a statement by the ministry": the ministry.
-    if (tokens[end].lower in _DOCUMENTS and end + 2 < len(tokens)
-            and tokens[end + 1].lower in {"by", "from", "of"}):
+    if (lower[end] in _DOCUMENTS and end + 2 < len(lower)
+            and lower[end + 1] in {"by", "from", "of"}):
         start = end + 2
-        end = _phrase_end(tokens, start)
-    return _resolve(frame, tokens, start, end, history) if end >= start else None
+        end = _phrase_end(tk, start)
+    return _resolve(tk, start, end, history) if end >= start else None
 
 
-def _quoted_as_saying(frame: str, tokens: list[_Token], start: int,
-                      history: list[_Speaker]) -> _Speaker | None:
-    end = _phrase_end(tokens, start)
-    if end < start or [t.lower for t in tokens[end + 1:end + 3]] != ["as", "saying"]:
+def _quoted_as_saying(tk: _Tokens, start: int, history: list[_Speaker]) -> _Speaker | None:
+    end = _phrase_end(tk, start)
+    if end < start or tk.lower[end + 1:end + 3] != ["as", "saying"]:
         return None
-    return _resolve(frame, tokens, start, end, history)
+    return _resolve(tk, start, end, history)
 
 
-def _phrase_end(tokens: list[_Token], start: int) -> int:
+def _phrase_end(tk: _Tokens, start: int) -> int:
+    text, lower = tk.text, tk.lower
+    n = len(text)
     k = start
-    while k < len(tokens) and k - start < _MAX_PHRASE_WORDS:
-        word = tokens[k]
-        if word.lower in _NAME_CONNECTORS and k > start and k + 1 < len(tokens) \
-                and _is_name_word(tokens[k - 1].text) and _is_name_word(tokens[k + 1].text):
+    while k < n and k - start < _MAX_PHRASE_WORDS:
+        low = lower[k]
+        if low in _NAME_CONNECTORS and k > start and k + 1 < n \
+                and _is_name_word(text[k - 1]) and _is_name_word(text[k + 1]):
             k += 1
             continue
-        if word.lower in _NOT_A_SUBJECT or word.lower in {"more", "less"} or not (
-                _is_content(word) or (k == start and word.lower in _DETERMINERS)):
+        if low in _NOT_A_SUBJECT or low in {"more", "less"} or not (
+                _is_content(text[k], low) or (k == start and low in _DETERMINERS)):
             break  # "according to SANA reporter more than 35 people ..."
         k += 1
     return k - 1
 
 
-def _leading_subject(frame: str, tokens: list[_Token], history: list[_Speaker]) -> _Speaker | None:
+def _leading_subject(tk: _Tokens, history: list[_Speaker]) -> _Speaker | None:
     """The subject opening the sentence, for '..., reporting ...': only a name or a pronoun is safe."""
+    text, lower = tk.text, tk.lower
+    n = len(text)
     start = 0
-    while start < len(tokens) and tokens[start].text in _BOUNDARIES:
+    while start < n and text[start] in _BOUNDARIES:
         start += 1
     end = start
-    while end < len(tokens) and (_is_name_word(tokens[end].text) or tokens[end].lower in _DETERMINERS
-                                 or ("-" in tokens[end].text and tokens[end].text[0].isalpha())):
+    while end < n and (_is_name_word(text[end]) or lower[end] in _DETERMINERS
+                       or ("-" in text[end] and text[end][0].isalpha())):
         end += 1
-    if end == start and start < len(tokens) and tokens[start].lower in _PRONOUNS:
+    if end == start and start < n and lower[start] in _PRONOUNS:
         end = start + 1
     if end == start:
         return None
-    speaker = _resolve(frame, tokens, start, end - 1, history)
-    return speaker if speaker and (speaker.named or tokens[start].lower in _PRONOUNS) else None
+    speaker = _resolve(tk, start, end - 1, history)
+    return speaker if speaker and (speaker.named or lower[start] in _PRONOUNS) else None
 
 
 # --- naming the speaker --------------------------------------------------------------------------
@@ -490,57 +557,59 @@ def _leading_subject(frame: str, tokens: list[_Token], history: list[_Speaker]) 
 def _is_name_word(word: str) -> bool:
     if word.isupper() and len(word) > 1:
         return True
-    if not _NAME_WORD.match(word) or word.lower() in _DETERMINERS or word.lower() in _CONJUNCTIONS \
-            or word.lower() in _PREPOSITIONS or word.lower() in _PRONOUNS:
+    if not _NAME_WORD.match(word):
+        return False
+    lower = word.lower()
+    if lower in _DETERMINERS or lower in _CONJUNCTIONS or lower in _PREPOSITIONS or lower in _PRONOUNS:
         return False
     last = word.split("-")[-1]
     return not last.islower()  # "UK-based" and "Kurdish-led" describe, they do not name
 
 
-def _resolve(frame: str, tokens: list[_Token], start: int, end: int,
-             history: list[_Speaker]) -> _Speaker | None:
-    words = tokens[start:end + 1]
-    if len(words) == 1 and words[0].lower in _PRONOUNS:
-        return _antecedent(words[0].lower, history)
-    if words[0].lower in {"a", "an"} and start >= 2 and tokens[start - 1].text == ",":
-        apposed = _apposed_subject(frame, tokens, start - 1, history)
+def _resolve(tk: _Tokens, start: int, end: int, history: list[_Speaker]) -> _Speaker | None:
+    """The speaker named by tokens ``start`` to ``end`` (inclusive)."""
+    text, lower = tk.text, tk.lower
+    if start == end and lower[start] in _PRONOUNS:
+        return _antecedent(lower[start], history)
+    if lower[start] in {"a", "an"} and start >= 2 and text[start - 1] == ",":
+        apposed = _apposed_subject(tk, start - 1, history)
         if apposed and apposed.named:
             return apposed  # "Hekem Xelo, a senior Kurdish official from ... told"
-    if all(w.lower in _DETERMINERS or w.lower in _NOT_A_SUBJECT or w.lower in _PRONOUNS for w in words):
+    if all(w in _DETERMINERS or w in _NOT_A_SUBJECT or w in _PRONOUNS for w in lower[start:end + 1]):
         return None
-    if _is_name_word(words[-1].text):
-        return _name(frame, words, history)
-    role_at = len(words)
-    while role_at > 0 and words[role_at - 1].lower in _ROLE_NOUNS:
+    if _is_name_word(text[end]):
+        return _name(tk, start, end, history)
+    role_at = end + 1
+    while role_at > start and lower[role_at - 1] in _ROLE_NOUNS:
         role_at -= 1
-    if 2 <= role_at < len(words) and all(_is_name_word(w.text) for w in words[:role_at]):
-        return _name(frame, words[:role_at], history)  # "Rami Abdel Rahman head of the Observatory said"
-    if words[0].lower == "the" and words[-1].lower in _ROLE_NOUNS and history and history[-1].named:
+    if start + 2 <= role_at <= end and all(_is_name_word(w) for w in text[start:role_at]):
+        return _name(tk, start, role_at - 1, history)  # "Rami Abdel Rahman head of the Observatory said"
+    if lower[start] == "the" and lower[end] in _ROLE_NOUNS and history and history[-1].named:
         return history[-1]
-    return _Speaker(" ".join(frame[words[0].start:words[-1].end].rstrip(".").split()), named=False)
+    return _Speaker(" ".join(tk.span(start, end).rstrip(".").split()), named=False)
 
 
-def _name(frame: str, words: list[_Token], history: list[_Speaker]) -> _Speaker | None:
-    run = len(words) - 1
-    while run > 0 and (_is_name_word(words[run - 1].text) or (
-            words[run - 1].lower in _NAME_CONNECTORS and run > 1 and _is_name_word(words[run - 2].text))):
+def _name(tk: _Tokens, start: int, end: int, history: list[_Speaker]) -> _Speaker | None:
+    text, lower = tk.text, tk.lower
+    run = end
+    while run > start and (_is_name_word(text[run - 1]) or (
+            lower[run - 1] in _NAME_CONNECTORS and run > start + 1 and _is_name_word(text[run - 2]))):
         run -= 1
-    names = words[run:]
     # "Homs Governor Talal Barazi" and "Dr. Mansour", but not "Turkish General Staff".
-    titles = [i for i, w in enumerate(names[:-1]) if w.lower.rstrip(".") in _TITLES
-              and names[i + 1].lower not in _NAME_CONNECTORS
-              and (len(names) - i > 2 or w.lower.rstrip(".") in _ABBREVIATED_TITLES)]
+    titles = [k for k in range(run, end) if lower[k].rstrip(".") in _TITLES
+              and lower[k + 1] not in _NAME_CONNECTORS
+              and (end - k > 1 or lower[k].rstrip(".") in _ABBREVIATED_TITLES)]
     if titles:
-        names = names[titles[-1] + 1:]
-    while len(names) > 1 and names[-1].lower in _TITLES:
-        names = names[:-1]  # "Peter Salama Executive Director of the WHO ... said"
-    text = " ".join(frame[names[0].start:names[-1].end].rstrip(".").split())
+        run = titles[-1] + 1
+    while end > run and lower[end] in _TITLES:
+        end -= 1  # "Peter Salama Executive Director of the WHO ... said"
+    name = " ".join(tk.span(run, end).rstrip(".").split())
     # A later mention by surname ("Xelo added") is the person named in full before.
     # The earliest match, because news introduces a person in full before shortening the name.
     for earlier in history:
-        if earlier.named and earlier.name.endswith(" " + text):
+        if earlier.named and earlier.name.endswith(" " + name):
             return earlier
-    return _Speaker(text, named=True)
+    return _Speaker(name, named=True)
 
 
 def _antecedent(pronoun: str, history: list[_Speaker]) -> _Speaker | None:

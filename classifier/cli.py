@@ -16,6 +16,8 @@ from . import __version__
 from .tags import TAGS as TAG_NAMES
 from .writers import FORMATS
 
+DEFAULT_TOP = 5  # n-grams per tag and direction that `explain` and `predict --explain` list
+
 log = logging.getLogger("claimtag")
 
 
@@ -59,6 +61,22 @@ def column_options(command):
             click.option("--text-col", default="text", show_default=True, help="Column with the sentence."),
             click.option("--labels-col", default="labels", show_default=True,
                          help="Column with the tags, joined by '|' (empty for other)."),
+        ]
+    ):
+        command = option(command)
+    return command
+
+
+def recipe_options(command):
+    """How a model is trained and cross-validated: shared by train and evaluate --cv."""
+    for option in reversed(
+        [
+            click.option("--seed", default=0, show_default=True, help="Random seed; the same seed gives the same model."),
+            click.option("--tags", callback=_tag_list, help="Comma-separated tags to learn [default: all in the data]."),
+            click.option("--folds", default=5, show_default=True, type=click.IntRange(2), help="Cross-validation folds."),
+            column_options,
+            click.option("--group-col", default="article", show_default=True,
+                         help="Column naming the article; cross-validation holds out whole articles."),
         ]
     ):
         command = option(command)
@@ -118,12 +136,7 @@ def main(quiet: bool) -> None:
 @click.option("--out", "-o", required=True, type=click.Path(dir_okay=False), help="Where to save the model.")
 @force_option
 @artifact_format_option
-@click.option("--seed", default=0, show_default=True, help="Random seed; the same seed gives the same model.")
-@click.option("--tags", callback=_tag_list, help="Comma-separated tags to learn [default: all in the data].")
-@click.option("--folds", default=5, show_default=True, type=click.IntRange(2), help="Cross-validation folds.")
-@column_options
-@click.option("--group-col", default="article", show_default=True,
-              help="Column naming the article; cross-validation holds out whole articles.")
+@recipe_options
 def train(data, out, force, artifact_format, seed, tags, folds, text_col, labels_col, group_col):
     """Train a model on labeled sentences and save it.
 
@@ -161,8 +174,10 @@ def train(data, out, force, artifact_format, seed, tags, folds, text_col, labels
 @click.option("--jobs", "-j", default=1, show_default=True, type=click.IntRange(1),
               help="Processes to tag with; the output is the same whatever the number.")
 @table_input_options
+@click.option("--explain", "explain_top", type=click.IntRange(0), default=0, is_flag=False, flag_value=DEFAULT_TOP,
+              help=f"Add to each row the n-grams that pushed each tag up and down [top {DEFAULT_TOP}; --explain=N for N].")
 @trust_option
-def predict(inputs, model_path, fmt, output, sentences, resume, jobs, text_col, id_col, trust):
+def predict(inputs, model_path, fmt, output, sentences, resume, jobs, text_col, id_col, explain_top, trust):
     """Tag every sentence of text files, directories, globs, tables or stdin ('-', the default).
 
     Tables (CSV, JSONL, Parquet) give one document per row (--text-col, --id-col). One output row
@@ -190,10 +205,40 @@ def predict(inputs, model_path, fmt, output, sentences, resume, jobs, text_col, 
         if out.done:
             log.info("resuming: %d documents were done already", len(out.done))
         documents = iter_documents(inputs, skip=out.done, text_col=text_col, id_col=id_col)
-        results = tag_in_parallel(model, documents, sentences, jobs, render=partial(rendered, fmt=fmt))
+        results = tag_in_parallel(
+            model, documents, sentences, jobs, render=partial(rendered, fmt=fmt), explain=explain_top
+        )
         for document, chunk in results:
             out.write_rendered(document.key, chunk)
     log.info("tagged %d sentence%s", out.count, "" if out.count == 1 else "s")
+
+
+@main.command()
+@click.argument("text")
+@model_option
+@click.option("--top", default=DEFAULT_TOP, show_default=True, type=click.IntRange(1),
+              help="N-grams to list each way per tag.")
+@json_option
+@trust_option
+def explain(text, model_path, top, as_json, trust):
+    """Say why the model tags TEXT (one sentence; '-' reads it from stdin) as it does: for each
+    tag, its score and threshold and the words and word pairs that pushed the score up or down.
+
+    \b
+    Example:
+        claimtag explain "Rebels accused the army of shelling the town."
+    """
+    from .artifact import load
+    from .explain import explain as explain_texts
+    from .explain import format_explanation
+
+    if text == "-":
+        text = click.get_text_stream("stdin").read().strip()
+    explanation = explain_texts(load(model_path, trust=trust), [text], top)[0]
+    if as_json:
+        click.echo(json.dumps({"text": text} | {t: e.as_dict() for t, e in explanation.items()}, indent=2, ensure_ascii=False))
+    else:
+        click.echo(format_explanation(text, explanation))
 
 
 @main.command()
@@ -243,30 +288,52 @@ def suggest(pool, model_path, count, tag, exclude, random_share, seed, match, te
 @main.command()
 @click.argument("data", nargs=-1, required=True)
 @model_option
+@click.option("--cv", is_flag=True, help="Cross-validate the training recipe on DATA instead of scoring a model.")
+@click.option("--learning-curve", "curve_path", type=click.Path(dir_okay=False),
+              help="Also print macro F1 as the training set grows, and plot it to this PNG (implies --cv).")
+@recipe_options
 @json_option
-@column_options
 @trust_option
-def evaluate(data, model_path, as_json, text_col, labels_col, trust):
-    """Score a model on labeled sentences it has not seen: per-tag precision, recall, F1,
-    support and confusion counts, macro and micro F1.
+def evaluate(data, model_path, cv, curve_path, seed, tags, folds, text_col, labels_col, group_col, as_json, trust):
+    """Score a model on labeled sentences it has not seen, or (--cv) cross-validate the training
+    recipe on them, whole articles held out: per-tag precision, recall, F1, support and confusion
+    counts, macro and micro F1; with --cv also on the randomly drawn rows alone.
 
     \b
     Example:
         claimtag evaluate data/labeled/new.csv --model my.joblib --json
+        claimtag evaluate data/labeled/seed.csv data/labeled/fa-kes.csv --learning-curve curve.png
     """
-    from .artifact import load
     from .data import load_labeled
-    from .evaluate import evaluate as evaluate_model
     from .evaluate import format_report
 
-    model = load(model_path, trust=trust)
-    labeled = load_labeled(data, text_col, labels_col)
-    trained_on = {f["sha256"] for f in model.metadata.get("training_data", {}).get("files", [])}
-    for entry in labeled.files:
-        if entry["sha256"] in trained_on:
-            log.warning("%s: the model was trained on this file; these figures flatter it", entry["path"])
-    report = evaluate_model(model, labeled)
-    click.echo(json.dumps(report, indent=2) if as_json else format_report(report))
+    labeled = load_labeled(data, text_col, labels_col, group_col)
+    if cv or curve_path:
+        from .evaluate import cross_validate, format_learning_curve, learning_curve, plot_learning_curve
+        from .training import trainable_tags
+
+        tags = trainable_tags(labeled, tags)
+        report = cross_validate(labeled, tags, seed, folds)
+        if curve_path:
+            report["learning_curve"] = learning_curve(labeled, tags, seed, folds)
+            plot_learning_curve(report["learning_curve"], curve_path)
+            log.info("saved the learning curve plot to %s", curve_path)
+    else:
+        from .artifact import load
+        from .evaluate import evaluate as evaluate_model
+
+        model = load(model_path, trust=trust)
+        trained_on = {f["sha256"] for f in model.metadata.get("training_data", {}).get("files", [])}
+        for entry in labeled.files:
+            if entry["sha256"] in trained_on:
+                log.warning("%s: the model was trained on this file; these figures flatter it", entry["path"])
+        report = evaluate_model(model, labeled)
+    if as_json:
+        click.echo(json.dumps(report, indent=2))
+        return
+    click.echo(format_report(report))
+    if "learning_curve" in report:
+        click.echo("\nlearning curve\n" + format_learning_curve(report["learning_curve"]))
 
 
 @main.command()

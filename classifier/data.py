@@ -18,6 +18,8 @@ from .tags import TAGS, UnknownTagError, format_tags, parse_tags
 TEXT_COLUMN = "text"
 LABELS_COLUMN = "labels"
 GROUP_COLUMN = "article"
+VIA_COLUMN = "via"
+RANDOM = "random"  # the via of rows drawn at random: together an unbiased sample of their pool
 
 log = logging.getLogger("claimtag")
 
@@ -29,6 +31,7 @@ class LabeledData:
     groups: list[str] = field(default_factory=list)
     origins: list[str] = field(default_factory=list)  # "file:line" of each row
     files: list[dict] = field(default_factory=list)  # path, sha256 and row count of each file
+    via: list[str] = field(default_factory=list)  # why each row was picked for labeling ("random", ...)
 
     def __len__(self) -> int:
         return len(self.texts)
@@ -70,6 +73,7 @@ def load_labeled(
         table = read_table(path)
         _require_columns(table, {text_col: "--text-col", labels_col: "--labels-col"})
         has_groups = group_col in table.rows.columns
+        has_via = VIA_COLUMN in table.rows.columns
         if not has_groups:
             log.warning(
                 "%s: no column %r, so each row is its own group and cross-validation cannot hold out "
@@ -94,6 +98,7 @@ def load_labeled(
             data.tags.append(tags)
             data.groups.append(_cell(row[group_col]) if has_groups else where)
             data.origins.append(where)
+            data.via.append(_cell(row[VIA_COLUMN]) if has_via else "")
         data.files.append(
             {"path": table.path, "sha256": hashlib.sha256(table.data).hexdigest(), "rows": len(table.lines)}
         )

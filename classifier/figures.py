@@ -14,6 +14,7 @@ vehicles are never figures.
 from __future__ import annotations
 
 import re
+from bisect import bisect_left
 from dataclasses import dataclass
 
 
@@ -307,13 +308,17 @@ _PATTERNS: list[tuple[str | None, re.Pattern]] = [
         r"(?:wounded|injured|hurt)\b"
     )),
 ]
-# --- pre-checks ----------------------------------------------------------------------------------
-# Every pattern above needs some literal words ("killed", "toll", "injuries", ...) somewhere in the
-# sentence, so a pattern whose words are all missing cannot match and is not searched at all, and a
-# sentence with none of them (most sentences) gives no figure at once. Each gate is a tuple of groups
-# that must all be present; a group is present when any of its stems occurs in the lowered sentence.
-# The stems are parts of the patterns' own words, so a gate never refuses a sentence a pattern would
-# match (tests/test_figures.py checks every alternative of the verb and noun lists against them).
+# --- speed ---------------------------------------------------------------------------------------
+# Searching all the patterns above through a sentence is slow, and most sentences report no casualty,
+# so two shortcuts skip the work that cannot find anything. Neither changes what is found: each only
+# leaves out what the patterns could never match (tests/test_figures.py compares with _parts_plain).
+#
+# 1. Gates. Every pattern needs some literal words ("killed", "toll", "injuries", ...) somewhere in
+#    the sentence; a pattern whose words are missing is not searched, and a sentence with none of the
+#    words at all (most sentences) gives no figure at once. A gate is a tuple of groups that must all
+#    be present; a group is present when any of its stems occurs in the lowered sentence. Each stem is
+#    a part that every word of its group in the pattern shares. The first group of each gate is the
+#    rarest, and a sentence with none of the first groups' stems gives no figure.
 _KILLING_STEMS = ("kill", "shot", "shooting", "execut", "massacr", "slaughter", "murder", "assassinat",
                   "behead", "slew", "life", "lives")
 _INJURING_STEMS = ("wound", "injur", "hurt", "maim")
@@ -323,14 +328,14 @@ _INJURED_STEMS = ("wounded", "injured", "hurt", "maimed")
 _DEATH_OF_STEMS = ("death", "killing", "massacre", "murder", "execution", "assassination", "bodies",
                    "remains", "corpses")
 _GATES: list[tuple[tuple[str, ...], ...]] = [
-    (_KILLING_STEMS, _INJURING_STEMS),  # killing or wounding 50
-    (_KILLED_STEMS, _INJURED_STEMS),  # 50 killed or wounded
+    (_INJURING_STEMS, _KILLING_STEMS),  # killing or wounding 50
+    (_INJURED_STEMS, _KILLED_STEMS),  # 50 killed or wounded
     (("casualties", "victims"),),
-    (("death", "killing"), ("injur", "wounding")),
-    (("toll", "number"),),
-    (("number",),),
+    (("injur", "wounding"), ("death", "killing")),
+    (("toll", "dead", "death", "fatalities", "killed"), ("toll", "number")),
+    (("wounded", "injur"), ("number",)),
     (("themselves",),),
-    (("self",),),  # killing himself and 5 others
+    (_KILLING_STEMS, ("self",)),  # killing himself and 5 others
     (_KILLING_STEMS,),
     (_INJURING_STEMS,),
     (("lost",),),
@@ -340,23 +345,44 @@ _GATES: list[tuple[tuple[str, ...], ...]] = [
     (("deaths", "fatalities", "bodies", "corpses"),),
     (("injuries",),),
     (_DEATH_OF_STEMS,),
-    (("were",), _KILLED_STEMS),  # named victims
+    (_KILLED_STEMS, ("were",)),  # named victims
     (_KILLED_STEMS,),  # one killed
     (("wounded", "injured", "hurt"),),  # one injured
 ]
 assert len(_GATES) == len(_PATTERNS)
-_ANY_STEM = tuple(sorted({stem for gate in _GATES for group in gate for stem in group}))
-# Under re.I these match an ASCII letter but do not lower to it.
+_FIRST_STEMS = {stem for gate in _GATES for stem in gate[0]}
+# Any first stem at all; a stem that contains another is present only if that one is.
+_ANY_STEM = tuple(sorted(s for s in _FIRST_STEMS if not any(o != s and o in s for o in _FIRST_STEMS)))
+# Under re.I these match an ASCII letter without lowering to it.
 _FOLDS = str.maketrans({"İ": "i", "ı": "i", "ſ": "s"})
 
 
 def _lowered(text: str) -> str:
-    """The sentence in lower case, with every character that re.I takes for an ASCII letter as that letter."""
+    """The text in lower case, with every character that re.I takes for an ASCII letter as that letter."""
     return text.lower() if text.isascii() else text.translate(_FOLDS).lower()
 
 
-def _open(gate: tuple[tuple[str, ...], ...], lowered: str) -> bool:
-    return all(any(stem in lowered for stem in group) for group in gate)
+# 2. Starts. Most patterns begin with a count, or with a verb of killing or injury, so in an ASCII
+#    sentence (where the lowered text lines up with the text) a pattern is tried only where one can
+#    start, rather than searched from every character. A count starts with a qualifier and the space
+#    after it, "between" and a space, a vague amount, or a number; a single word may run on ("fiveto
+#    six"), so number words are prefixes. _VICTIMS may also start with "a", "an" or "another" and a space.
+_COUNT_START_RE = (
+    rf"(?<!\w)(?=\d|between\s|(?:{_alternatives(QUALIFIERS)})\s|{_alternatives(VAGUE)}|{_WORD_NUMBER}"
+)
+_COUNT_STARTS = re.compile(_COUNT_START_RE + ")")
+_VICTIMS_STARTS = re.compile(_COUNT_START_RE + r"|(?:an?|another)\s)")
+_KILLING_STARTS = re.compile(
+    r"(?=kill|shot|shooting|execut|massacr|slaughter|murder|assassinat|behead|slew|claim|took|taking|cost)"
+)
+_INJURING_STARTS = re.compile(r"(?=wound|injur|hurt|maim)")
+# For each pattern, the finders of the places where its matches can start; () means search.
+_STARTS: list[tuple[re.Pattern, ...]] = [
+    (_KILLING_STARTS, _INJURING_STARTS), (_VICTIMS_STARTS,), (_COUNT_STARTS,), (), (), (), (_COUNT_STARTS,),
+    (), (_KILLING_STARTS,), (_INJURING_STARTS,), (), (), (_VICTIMS_STARTS,), (_VICTIMS_STARTS,),
+    (_COUNT_STARTS,), (_COUNT_STARTS,), (), (), (), (),
+]
+assert len(_STARTS) == len(_PATTERNS)
 
 
 _PASSIVE_BEFORE = re.compile(r"\b(?:were|was|been|being|be|are|is)\s+(?:\w+\s+)?$", re.I)
@@ -429,21 +455,66 @@ def _qualifier(qualifiers: list[str | None]) -> str | None:
 
 def _parts(text: str, lowered: str):
     taken: list[tuple[int, int]] = []
-    for (kind, pattern), gate in zip(_PATTERNS, _GATES):
-        if not _open(gate, lowered):
+    present: dict[tuple[str, ...], bool] = {}  # gate groups found so far
+    starts: dict[re.Pattern, list[int]] = {}  # start places found so far
+    ascii_ = text.isascii()
+    for (kind, pattern), gate, finders in zip(_PATTERNS, _GATES, _STARTS):
+        for group in gate:
+            if (found := present.get(group)) is None:
+                found = present[group] = any(stem in lowered for stem in group)
+            if not found:
+                break
+        else:
+            if finders and ascii_:
+                places = []
+                for finder in finders:
+                    if (more := starts.get(finder)) is None:
+                        more = starts[finder] = [m.start() for m in finder.finditer(lowered)]
+                    places += more
+                if len(finders) > 1:
+                    places = sorted(set(places))
+                if places:
+                    yield from _matches(kind, pattern, text, taken, _Starts(pattern, places).search)
+            else:
+                yield from _matches(kind, pattern, text, taken, pattern.search)
+
+
+def _parts_plain(text: str):
+    """_parts without the shortcuts: every pattern searched through the whole text (for the tests)."""
+    taken: list[tuple[int, int]] = []
+    for kind, pattern in _PATTERNS:
+        yield from _matches(kind, pattern, text, taken, pattern.search)
+
+
+class _Starts:
+    """pattern.search restricted to the given places, which hold every place where a match can start."""
+
+    __slots__ = ("match", "places")
+
+    def __init__(self, pattern: re.Pattern, places: list[int]):
+        self.match, self.places = pattern.match, places
+
+    def search(self, text: str, position: int) -> re.Match | None:
+        # Like search, match sees the text before the place (lookbehinds, \b) and finds the same match.
+        for place in self.places[bisect_left(self.places, position):]:
+            if found := self.match(text, place):
+                return found
+        return None
+
+
+def _matches(kind, pattern, text, taken, search):
+    position = 0
+    while match := search(text, position):
+        start, end = match.span()
+        part = False if any(start < e and s < end for s, e in taken) else _part(kind, match, text)
+        if part is False:
+            # A refused match ("2016 Ten civilians injured") may hide a good one that starts inside it.
+            position = start + 1
             continue
-        position = 0
-        while match := pattern.search(text, position):
-            start, end = match.span()
-            part = False if any(start < e and s < end for s, e in taken) else _part(kind, match, text)
-            if part is False:
-                # A refused match ("2016 Ten civilians injured") may hide a good one that starts inside it.
-                position = start + 1
-                continue
-            taken.append((start, end))
-            position = end
-            if part is not None:
-                yield part
+        taken.append((start, end))
+        position = end
+        if part is not None:
+            yield part
 
 
 def _part(kind: str | None, match: re.Match, text: str) -> _Part | None | bool:
