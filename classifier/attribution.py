@@ -6,9 +6,9 @@ its subject ("X said", "X told Reuters", "said X", "X, an official, said"), or t
 "according to". A quotation that runs over several sentences, and a quoted sentence that follows an
 attributed one, take the speaker of their neighbours. See docs/attribution.md for the conventions.
 
-Speed: every document claimtag tags passes through here, so the work is arranged to be cheap. A
-precompiled search for the cue words (speech verbs, "according", "quoted") lets a frame without any
-skip tokenisation and the rules altogether; only quotation marks are looked for in every sentence.
+Speed: every document claimtag tags passes through here, so the work is arranged to be cheap. A quick
+look for the cue words (speech verbs, "according", "quoted") lets a frame without any skip
+tokenisation and the rules altogether; only quotation marks are looked for in every sentence.
 A frame that has a cue is tokenised with a few C-level passes into two parallel lists (text and
 lower-cased text), and the rules walk only from the cue tokens. Results are exactly those of the
 plain token-by-token formulation of the rules.
@@ -17,7 +17,6 @@ plain token-by-token formulation of the rules.
 from __future__ import annotations
 
 import re
-from itertools import accumulate
 from typing import NamedTuple, Sequence
 
 
@@ -128,63 +127,95 @@ _MAX_PHRASE_WORDS = 8
 # Tokens that can start a rule; a frame with none of them is attributed to nobody.
 _CUES = frozenset(_VERBS) | {"according", "quoted"}
 
-
-def _alternation(words: list[str]) -> str:
-    """A pattern for exactly ``words``, factored by common prefixes: the re module tries the
-    branches of a flat "a|b|c" one after another at every position, which is several times slower."""
-    branches: dict[str, list[str]] = {}
-    for word in words:
-        if word:
-            branches.setdefault(word[0], []).append(word[1:])
-    alternatives = [re.escape(first) + _alternation(rests) for first, rests in sorted(branches.items())]
-    if not alternatives:
-        return ""
-    pattern = alternatives[0] if len(alternatives) == 1 else "(?:" + "|".join(alternatives) + ")"
-    return f"(?:{pattern})?" if "" in words else pattern
-
-
-# Searched in the lower-cased frame, finds every cue token of the frame (and a few more words): a
-# token whose lower-cased text, trailing periods dropped, is a cue word appears there as that word
-# with no ASCII letter on either side, because the only characters that lower-case to an ASCII
-# letter are ASCII letters and the Kelvin sign, all of which would have been part of the token. A
-# frame where it finds nothing has no cue token.
-_CUE = re.compile(f"(?<![a-z]){_alternation(sorted(_CUES))}(?![a-z])")
-_TOKEN_SPLIT = re.compile(f"({_TOKEN.pattern})")
+# A cue token, lower-cased and without its trailing periods, appears in the lower-cased frame as
+# that word with no ASCII letter on either side: the only characters that lower-case to an ASCII
+# letter are ASCII letters and the Kelvin sign, all of which would have been part of the token. So
+# blanking out all but a-z in the UTF-8 bytes of the lower-cased frame leaves every cue token as a
+# whole word, and a frame with no cue word there has no cue token (a word like "unsaid" is not one).
+_LETTERS_ONLY = bytes(byte if 97 <= byte <= 122 else 32 for byte in range(256))
+_CUE_WORDS = frozenset(word.encode() for word in _CUES)
+# _TOKEN with a capturing group, for split(); the same matches, but as one character class followed
+# by the branch its first character allows, which lets the re module skip gaps quickly.
+_TOKEN_SPLIT = re.compile(
+    r"([\x1e,;:–—\-\w’'](?:(?<=[\x1e,;:–—])|(?<=-)(?<!\S-)(?!\S)|(?<=[A-Z])\.(?:[A-Z]\.)+|(?<=[\w’'])[\w’'.\-]*))"
+)
 _SEPARATOR = "\x1f"  # joins the tokens of a frame; no token contains it
-# Drops a token's trailing periods unless the token is an acronym ("U.S."), on the joined tokens.
-_TRAILING_PERIODS = re.compile(r"(?<=\x1f)((?:[A-Z]\.)+)(?=\x1f)|\.+(?=\x1f)")
+# On the joined tokens: the trailing periods of every token, and a token that could be an acronym.
+_SEPARATOR_AFTER_PERIOD = "." + _SEPARATOR
+_TRAILING_PERIODS = re.compile(r"\.+(?![^\x1f])")
+_MAYBE_ACRONYM = re.compile(r"[A-Z]\.(?![^\x1f])")
+# Most frames are plain: ASCII letters and digits, spaces, commas, periods, hyphens, apostrophes and
+# masked quotes. In such a frame every token is a run between spaces once commas and masked quotes
+# are spaced out, except where a run starts with "." or "-" (other than a lone "-", which is a token
+# unless a comma touches it) or with an acronym that does not end the run ("U.S.-backed"): those
+# frames take the regular expression.
+_PLAIN = re.compile(r"[A-Za-z0-9 ,.'’\-\x1e]*+")
+_HOLDER = "\x00"  # stands in for the masked quote, which str.split() takes for whitespace
+_RUN_AFTER_ACRONYM = re.compile(r"\x1f(?:[A-Z]\.){2,}+[^\x1f]")
 _QUOTE_CHARS = re.compile("[“”\"]")
 _WORD_CHAR = re.compile(r"\w")
 
 
 class _Tokens:
-    """The tokens of a frame as parallel lists: ``text`` (periods stripped as above) and ``lower``."""
+    """The tokens of a frame as parallel lists: ``text`` (periods stripped as above) and ``lower``;
+    ``raw`` keeps the periods."""
 
-    __slots__ = ("frame", "parts", "text", "lower", "_ends", "_headline")
+    __slots__ = ("frame", "parts", "raw", "text", "lower", "_headline")
 
     def __init__(self, frame: str) -> None:
         self.frame = frame
-        # [gap, token, gap, token, ..., gap]: the same matches as _TOKEN.finditer.
-        self.parts = parts = _TOKEN_SPLIT.split(frame)
-        if len(parts) == 1:
-            self.text = self.lower = []
-        else:
-            joined = _SEPARATOR + _SEPARATOR.join(parts[1::2]) + _SEPARATOR
-            if "." in joined:
-                joined = _TRAILING_PERIODS.sub(r"\1", joined)
-            joined = joined[1:-1]
-            self.text = joined.split(_SEPARATOR)
-            # The separator is neither cased nor case-ignorable, so lowering the joined tokens
-            # lowers each token as on its own (the context of a final sigma stops at it).
-            self.lower = joined.lower().split(_SEPARATOR)
-        self._ends: list[int] | None = None
+        self.parts: list[str] | None = None
+        raw = None
+        if _PLAIN.fullmatch(frame) and ",-" not in frame and "-," not in frame:
+            spaced = frame.replace(",", " , ") if "," in frame else frame
+            if _QUOTE in spaced:
+                spaced = spaced.replace(_QUOTE, f" {_HOLDER} ")
+            raw = spaced.split()
+            joined = _SEPARATOR.join(raw)
+            check = f"{_SEPARATOR}{joined}{_SEPARATOR}"
+            if (_SEPARATOR + "." in check
+                    or check.count(_SEPARATOR + "-") != check.count(f"{_SEPARATOR}-{_SEPARATOR}")
+                    or ("." in joined and _RUN_AFTER_ACRONYM.search(check))):
+                raw = None
+            elif _HOLDER in joined:
+                joined = joined.replace(_HOLDER, _QUOTE)
+                raw = joined.split(_SEPARATOR)
+        if raw is None:
+            # [gap, token, gap, token, ..., gap]: the same matches as _TOKEN.finditer.
+            self.parts = parts = _TOKEN_SPLIT.split(frame)
+            raw = parts[1::2]
+            joined = _SEPARATOR.join(raw)
+        self.raw = text = raw
+        # A token's final periods are not part of it ("said."), unless it is an acronym ("U.S.").
+        if "." in joined:
+            if _SEPARATOR_AFTER_PERIOD not in joined:
+                # Only the last token can end with a period, as it usually alone does.
+                if joined[-1] == "." and not _ACRONYM.fullmatch(text[-1]):
+                    joined = joined.rstrip(".")
+                    text = raw.copy()
+                    text[-1] = text[-1].rstrip(".")
+            elif _MAYBE_ACRONYM.search(joined):
+                text = [w if _ACRONYM.fullmatch(w) else w.rstrip(".") for w in raw]
+                joined = _SEPARATOR.join(text)
+            else:
+                joined = _TRAILING_PERIODS.sub("", joined)
+                text = joined.split(_SEPARATOR)
+        self.text = text
+        # The separator is neither cased nor case-ignorable, so lowering the joined tokens lowers
+        # each token as on its own (the context of a final sigma stops at it).
+        self.lower = joined.lower().split(_SEPARATOR) if text else []
         self._headline: bool | None = None
 
-    def span(self, start: int, end: int) -> str:
-        """The frame from the start of token ``start`` to the end of token ``end`` (with its periods)."""
-        if self._ends is None:
-            self._ends = list(accumulate(map(len, self.parts)))
-        return self.frame[self._ends[2 * start]:self._ends[2 * end + 1]]
+    def phrase(self, start: int, end: int) -> str:
+        """The frame from token ``start`` to token ``end``, without final periods, spaces normalised."""
+        if self.parts is None:
+            # In a plain frame, tokens other than commas and masked quotes are apart by spaces.
+            words = self.raw[start:end + 1]
+            if "," not in words and _QUOTE not in words:
+                words[-1] = words[-1].rstrip(".")
+                return " ".join(words)
+            self.parts = _TOKEN_SPLIT.split(self.frame)
+        return " ".join("".join(self.parts[2 * start + 1:2 * end + 2]).rstrip(".").split())
 
 
 def attribute(sentences: Sequence[str]) -> list[str | None]:
@@ -192,9 +223,12 @@ def attribute(sentences: Sequence[str]) -> list[str | None]:
     frames, groups = _frames(sentences)
     history: list[_Speaker] = []
     speakers: list[_Speaker | None] = []
-    cue = _CUE.search
+    no_cue = _CUE_WORDS.isdisjoint
     for frame in frames:
-        speaker = _speaker(frame, history) if cue(frame.lower()) else None
+        if no_cue(frame.lower().encode("utf-8", "surrogatepass").translate(_LETTERS_ONLY).split()):
+            speaker = None
+        else:
+            speaker = _speaker(frame, history)
         if speaker:
             history.append(speaker)
         speakers.append(speaker)
@@ -231,9 +265,8 @@ def _quote_marks(text: str) -> list[tuple[int, bool]]:
 
 def _frames(sentences: Sequence[str]) -> tuple[list[str], list[tuple[int, int]]]:
     """Each sentence with quoted text masked, and the (first, last) sentences of multi-sentence quotes."""
-    has_quote = _QUOTE_CHARS.search
-    events = [(i, pos, opening) for i, text in enumerate(sentences) if has_quote(text)
-              for pos, opening in _quote_marks(text)]
+    events = [(i, pos, opening) for i, text in enumerate(sentences)
+              if '"' in text or "“" in text or "”" in text for pos, opening in _quote_marks(text)]
     masks: list[list[tuple[int, int]]] = [[] for _ in sentences]
     groups = []
     k = 0
@@ -586,7 +619,7 @@ def _resolve(tk: _Tokens, start: int, end: int, history: list[_Speaker]) -> _Spe
         return _name(tk, start, role_at - 1, history)  # "Rami Abdel Rahman head of the Observatory said"
     if lower[start] == "the" and lower[end] in _ROLE_NOUNS and history and history[-1].named:
         return history[-1]
-    return _Speaker(" ".join(tk.span(start, end).rstrip(".").split()), named=False)
+    return _Speaker(tk.phrase(start, end), named=False)
 
 
 def _name(tk: _Tokens, start: int, end: int, history: list[_Speaker]) -> _Speaker | None:
@@ -603,7 +636,7 @@ def _name(tk: _Tokens, start: int, end: int, history: list[_Speaker]) -> _Speake
         run = titles[-1] + 1
     while end > run and lower[end] in _TITLES:
         end -= 1  # "Peter Salama Executive Director of the WHO ... said"
-    name = " ".join(tk.span(run, end).rstrip(".").split())
+    name = tk.phrase(run, end)
     # A later mention by surname ("Xelo added") is the person named in full before.
     # The earliest match, because news introduces a person in full before shortening the name.
     for earlier in history:

@@ -194,6 +194,7 @@ def predict(inputs, model_path, fmt, output, sentences, resume, jobs, text_col, 
 
     from .annotate import tag_in_parallel
     from .artifact import load
+    from .progress import Progress
     from .readers import iter_documents
     from .writers import Output, rendered
 
@@ -201,15 +202,19 @@ def predict(inputs, model_path, fmt, output, sentences, resume, jobs, text_col, 
     if "-" in inputs and sys.stdin.isatty():
         log.info("reading text from standard input (end it with Ctrl-D)")
     model = load(model_path, trust=trust)
-    with Output(output, fmt, resume=resume) as out:
+    with Output(output, fmt, resume=resume, tags=model.tags) as out:
         if out.done:
             log.info("resuming: %d documents were done already", len(out.done))
         documents = iter_documents(inputs, skip=out.done, text_col=text_col, id_col=id_col)
         results = tag_in_parallel(
-            model, documents, sentences, jobs, render=partial(rendered, fmt=fmt), explain=explain_top
+            model, documents, sentences, jobs, render=partial(rendered, fmt=fmt, tags=model.tags),
+            explain=explain_top,
         )
+        progress = Progress(enabled=False if log.level > logging.INFO else None)
         for document, chunk in results:
-            out.write_rendered(document.key, chunk)
+            out.write_rendered(document, chunk)
+            progress.update(chunk[1])
+        progress.close()
     log.info("tagged %d sentence%s", out.count, "" if out.count == 1 else "s")
 
 
@@ -233,7 +238,7 @@ def explain(text, model_path, top, as_json, trust):
     from .explain import format_explanation
 
     if text == "-":
-        text = click.get_text_stream("stdin").read().strip()
+        text = sys.stdin.read().strip()
     explanation = explain_texts(load(model_path, trust=trust), [text], top)[0]
     if as_json:
         click.echo(json.dumps({"text": text} | {t: e.as_dict() for t, e in explanation.items()}, indent=2, ensure_ascii=False))

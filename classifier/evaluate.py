@@ -50,12 +50,13 @@ def learning_curve(
     truth = data.indicator(tags)
     points = []
     for share in shares:
-        predicted = _out_of_fold(data, tags, seed, folds, share)
+        sizes: list[int] = []
+        predicted = _out_of_fold(data, tags, seed, folds, share, sizes)
         report = metrics(truth, predicted, tags)
         points.append(
             {
                 "share": share,
-                "sentences": round(share * len(data) * (1 - 1 / _n_folds(data, folds))),
+                "sentences": round(float(np.mean(sizes))),  # trained on, per fold
                 "macro_f1": report["macro_f1"],
                 "f1": {tag: m["f1"] for tag, m in report["tags"].items()},
             }
@@ -64,7 +65,9 @@ def learning_curve(
     return points
 
 
-def _out_of_fold(data: LabeledData, tags: Sequence[str], seed: int, folds: int, share: float) -> np.ndarray:
+def _out_of_fold(
+    data: LabeledData, tags: Sequence[str], seed: int, folds: int, share: float, sizes: list | None = None
+) -> np.ndarray:
     texts = np.array(data.texts, dtype=object)
     groups = np.array(data.groups)
     truth = data.indicator(tags)
@@ -78,6 +81,8 @@ def _out_of_fold(data: LabeledData, tags: Sequence[str], seed: int, folds: int, 
             train = train[np.isin(groups[train], kept)]
         else:
             log.info("cross-validation fold %d/%d: %d sentences held out", number, n_folds, len(test))
+        if sizes is not None:
+            sizes.append(len(train))
         pipeline = build_pipeline(tags, seed).fit(list(texts[train]), truth[train], tags__groups=groups[train])
         predicted[test] = pipeline.predict(list(texts[test]))
     return predicted
@@ -93,7 +98,7 @@ def _scheme(data: LabeledData, folds: int) -> str:
 
 def format_learning_curve(points: list[dict]) -> str:
     tags = list(points[0]["f1"]) if points else []
-    lines = [f"{'share':>6}{'sentences':>10}{'macro F1':>10}" + "".join(f"{t[:14]:>16}" for t in tags)]
+    lines = [f"{'share':>6}{'sentences':>10}{'macro F1':>10}" + "".join(f"{t:>16}" for t in tags)]
     for p in points:
         lines.append(
             f"{p['share']:>6.0%}{p['sentences']:>10}{p['macro_f1']:>10.3f}"

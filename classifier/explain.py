@@ -55,11 +55,17 @@ def explain(model: Model, texts: list[str], top: int) -> list[dict[str, TagExpla
             order = np.argsort(-contribution, kind="stable")
             up = [(scorer.feature_name(int(cols[k])), float(contribution[k])) for k in order if contribution[k] > 0]
             down = [(scorer.feature_name(int(cols[k])), float(contribution[k])) for k in order[::-1] if contribution[k] < 0]
-            per_tag[tag] = TagExplanation(
-                tag, float(scores[i, j]), float(thresholds[j]), float(scorer.intercepts[j]), up[:top], down[:top]
-            )
+            constant = scorer.constants[j]
+            baseline = float(scorer.intercepts[j]) if np.isnan(constant) else _logit(float(constant))
+            per_tag[tag] = TagExplanation(tag, float(scores[i, j]), float(thresholds[j]), baseline, up[:top], down[:top])
         explanations.append(per_tag)
     return explanations
+
+
+def _logit(p: float) -> float:
+    """The log-odds of a tag learned from one class (its score is fixed; no word moves it)."""
+    p = min(max(p, 1e-300), 1 - 1e-16)
+    return float(np.log(p) - np.log1p(-p))
 
 
 def format_explanation(text: str, explanation: dict[str, TagExplanation]) -> str:

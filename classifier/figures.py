@@ -16,6 +16,7 @@ from __future__ import annotations
 import re
 from bisect import bisect_left
 from dataclasses import dataclass
+from typing import NamedTuple
 
 
 @dataclass(frozen=True)
@@ -353,6 +354,13 @@ assert len(_GATES) == len(_PATTERNS)
 _FIRST_STEMS = {stem for gate in _GATES for stem in gate[0]}
 # Any first stem at all; a stem that contains another is present only if that one is.
 _ANY_STEM = tuple(sorted(s for s in _FIRST_STEMS if not any(o != s and o in s for o in _FIRST_STEMS)))
+# Words of the causes in _NOT_VIOLENCE_AFTER and _NOT_VIOLENCE_BEFORE, but "old age" (see _Causes).
+_CAUSE_STEMS = (
+    "cold", "hunger", "starvation", "malnutrition", "illness", "disease", "cancer", "cholera", "covid",
+    "coronavirus", "heart", "natural", "exposure", "dehydration", "thirst", "hypothermia", "sickness",
+    "infection", "typhoid", "measles", "lack", "accident", "crash", "collision", "fire", "blaze", "flood",
+    "earthquake", "avalanche", "landslide", "storm",
+)
 # Under re.I these match an ASCII letter without lowering to it.
 _FOLDS = str.maketrans({"İ": "i", "ı": "i", "ſ": "s"})
 
@@ -372,15 +380,48 @@ _COUNT_START_RE = (
 )
 _COUNT_STARTS = re.compile(_COUNT_START_RE + ")")
 _VICTIMS_STARTS = re.compile(_COUNT_START_RE + r"|(?:an?|another)\s)")
-_KILLING_STARTS = re.compile(
-    r"(?=kill|shot|shooting|execut|massacr|slaughter|murder|assassinat|behead|slew|claim|took|taking|cost)"
-)
-_INJURING_STARTS = re.compile(r"(?=wound|injur|hurt|maim)")
-# For each pattern, the finders of the places where its matches can start; () means search.
-_STARTS: list[tuple[re.Pattern, ...]] = [
-    (_KILLING_STARTS, _INJURING_STARTS), (_VICTIMS_STARTS,), (_COUNT_STARTS,), (), (), (), (_COUNT_STARTS,),
-    (), (_KILLING_STARTS,), (_INJURING_STARTS,), (), (), (_VICTIMS_STARTS,), (_VICTIMS_STARTS,),
-    (_COUNT_STARTS,), (_COUNT_STARTS,), (), (), (), (),
+# A verb starts with one of these (anywhere: the first pattern has no \b before its verb).
+_KILLING_STARTS = ("kill", "shot", "shooting", "execut", "massacr", "slaughter", "murder", "assassinat",
+                   "behead", "slew", "claim", "took", "taking", "cost")
+_INJURING_STARTS = ("wound", "injur", "hurt", "maim")
+_DEATH_OF_STARTS = _DEATH_OF_STEMS
+# "was", "has been", "had been", "he", "she"
+_ONE_STARTS = re.compile(r"(?<!\w)(?=was\s|has\s|had\s|he\s|she\s)")
+# What a pattern that begins with a verb needs from there on to a place where _VICTIMS can start.
+_VICTIMS_START_RE = _VICTIMS_STARTS.pattern
+_KILLING_HEAD = re.compile(rf"{_KILLING}\s+{_VICTIMS_START_RE}", re.I)
+_INJURING_HEAD = re.compile(rf"{_INJURING}\s+{_VICTIMS_START_RE}", re.I)
+_DEATH_OF_HEAD = re.compile(rf"{_DEATH_OF}\s+of\s+{_VICTIMS_START_RE}", re.I)
+
+
+class _Start(NamedTuple):
+    """Where a pattern's matches can start: at the places where any of the finders (a regular expression,
+    or stems found anywhere) matches the lowered text that come before a stem of each group in after,
+    and where head matches the lowered text."""
+
+    finders: tuple[re.Pattern | tuple[str, ...], ...] = ()  # () for anywhere: search
+    after: tuple[tuple[str, ...], ...] = ()
+    head: re.Pattern | None = None
+
+
+_STARTS: list[_Start] = [
+    _Start((_KILLING_STARTS, _INJURING_STARTS)),
+    _Start((_VICTIMS_STARTS,), (_KILLED_STEMS, _INJURED_STEMS)),
+    _Start((_COUNT_STARTS,), (("casualties", "victims"),)),
+    _Start(), _Start(), _Start(),
+    _Start((_COUNT_STARTS,), (("themselves",),)),
+    _Start(),
+    _Start((_KILLING_STARTS,), head=_KILLING_HEAD),
+    _Start((_INJURING_STARTS,), head=_INJURING_HEAD),
+    _Start(), _Start(),
+    _Start((_VICTIMS_STARTS,), (_KILLED_STEMS,)),
+    _Start((_VICTIMS_STARTS,), (_INJURED_STEMS,)),
+    _Start((_COUNT_STARTS,), (("deaths", "fatalities", "bodies", "corpses"),)),
+    _Start((_COUNT_STARTS,), (("injuries",),)),
+    _Start((_DEATH_OF_STARTS,), head=_DEATH_OF_HEAD),
+    _Start(),
+    _Start((_ONE_STARTS,), (_KILLED_STEMS,)),
+    _Start((_ONE_STARTS,), (("wounded", "injured", "hurt"),)),
 ]
 assert len(_STARTS) == len(_PATTERNS)
 
@@ -425,7 +466,7 @@ _NO_FIGURES = Figures(None, None, None)
 
 def casualty_figures(text: str) -> Figures:
     lowered = _lowered(text)
-    if not any(stem in lowered for stem in _ANY_STEM):
+    if not any(map(lowered.__contains__, _ANY_STEM)):
         return _NO_FIGURES  # no word of killing or injury at all
     parts = list(_parts(text, lowered))
     if not parts:
@@ -456,27 +497,66 @@ def _qualifier(qualifiers: list[str | None]) -> str | None:
 def _parts(text: str, lowered: str):
     taken: list[tuple[int, int]] = []
     present: dict[tuple[str, ...], bool] = {}  # gate groups found so far
-    starts: dict[re.Pattern, list[int]] = {}  # start places found so far
+    # (Keyed by id: hashing a compiled pattern hashes all its code.)
+    starts: dict[int, list[int]] = {}  # start places found so far, by id(finder)
     ascii_ = text.isascii()
-    for (kind, pattern), gate, finders in zip(_PATTERNS, _GATES, _STARTS):
+    causes = _Causes(lowered)
+    for (kind, pattern), gate, (finders, after, head) in zip(_PATTERNS, _GATES, _STARTS):
         for group in gate:
             if (found := present.get(group)) is None:
-                found = present[group] = any(stem in lowered for stem in group)
+                found = present[group] = any(map(lowered.__contains__, group))
             if not found:
                 break
         else:
-            if finders and ascii_:
-                places = []
-                for finder in finders:
-                    if (more := starts.get(finder)) is None:
-                        more = starts[finder] = [m.start() for m in finder.finditer(lowered)]
-                    places += more
-                if len(finders) > 1:
-                    places = sorted(set(places))
-                if places:
-                    yield from _matches(kind, pattern, text, taken, _Starts(pattern, places).search)
-            else:
-                yield from _matches(kind, pattern, text, taken, pattern.search)
+            if not (finders and ascii_):
+                yield from _matches(kind, pattern, text, taken, pattern.search, causes)
+                continue
+            places = []
+            for finder in finders:
+                if (more := starts.get(id(finder))) is None:
+                    more = starts[id(finder)] = _places(finder, lowered)
+                places += more
+            if len(finders) > 1:
+                places = sorted(set(places))
+            for group in after:
+                # a match starts before the start of its verb or noun, so before the last of its stems
+                last = max(map(lowered.rfind, group))
+                places = places[:bisect_left(places, last)]
+            if head:
+                places = [place for place in places if head.match(lowered, place)]
+            if places:
+                yield from _matches(kind, pattern, text, taken, _Starts(pattern, places).search, causes)
+
+
+class _Causes:
+    """Whether the text may name a cause of death other than violence: true if it has a word that
+    _NOT_VIOLENCE_AFTER or _NOT_VIOLENCE_BEFORE needs (worked out when first asked)."""
+
+    __slots__ = ("lowered", "named")
+
+    def __init__(self, lowered: str):
+        self.lowered, self.named = lowered, None
+
+    def __bool__(self) -> bool:
+        if self.named is None:
+            lowered = self.lowered
+            self.named = any(map(lowered.__contains__, _CAUSE_STEMS)) or ("old" in lowered and "age" in lowered)
+        return self.named
+
+
+def _places(finder: re.Pattern | tuple[str, ...], lowered: str) -> list[int]:
+    """Where the finder (a regular expression, or stems found anywhere) matches the lowered text, in order."""
+    if isinstance(finder, re.Pattern):
+        places = [match.start() for match in finder.finditer(lowered)]
+    else:
+        places = []
+        for stem in finder:
+            place = lowered.find(stem)
+            while place >= 0:
+                places.append(place)
+                place = lowered.find(stem, place + 1)
+        places.sort()
+    return places
 
 
 def _parts_plain(text: str):
@@ -502,11 +582,11 @@ class _Starts:
         return None
 
 
-def _matches(kind, pattern, text, taken, search):
+def _matches(kind, pattern, text, taken, search, causes=True):
     position = 0
     while match := search(text, position):
         start, end = match.span()
-        part = False if any(start < e and s < end for s, e in taken) else _part(kind, match, text)
+        part = False if any(start < e and s < end for s, e in taken) else _part(kind, match, text, causes)
         if part is False:
             # A refused match ("2016 Ten civilians injured") may hide a good one that starts inside it.
             position = start + 1
@@ -517,12 +597,15 @@ def _matches(kind, pattern, text, taken, search):
             yield part
 
 
-def _part(kind: str | None, match: re.Match, text: str) -> _Part | None | bool:
-    """What one match counts: a part, None (a combined figure, counted as nothing), or False (no match)."""
+def _part(kind: str | None, match: re.Match, text: str, causes=True) -> _Part | None | bool:
+    """What one match counts: a part, None (a combined figure, counted as nothing), or False (no match).
+
+    causes is false only where the text names no cause of death but violence (see _Causes).
+    """
     if kind is None:
         return None
     start, end = match.span()
-    if _NOT_VIOLENCE_AFTER.match(text, end) or _NOT_VIOLENCE_BEFORE.search(text, 0, start):
+    if causes and (_NOT_VIOLENCE_AFTER.match(text, end) or _NOT_VIOLENCE_BEFORE.search(text, 0, start)):
         return None
     if kind in ("one killed", "one injured"):
         if _NEGATED.search(text, 0, start) and not match.group().lower().startswith(("he", "she")):
@@ -552,13 +635,13 @@ def _part(kind: str | None, match: re.Match, text: str) -> _Part | None | bool:
         return False
     if count > 1 and groups.get("noun") and not _PLURAL.search(groups["noun"]):
         return False  # "85 Related Daesh Commander Killed": the number belongs to something else
-    for conjunct in _CONJUNCT_RE.finditer(groups.get("more") or ""):
+    for conjunct in _CONJUNCT_RE.finditer(more_groups) if (more_groups := groups.get("more")) else ():
         more, more_qualifier = _amount(conjunct.group("conjunct") or "a")  # a relative is one
         count += more or 0
         qualifier = _qualifier([qualifier, more_qualifier])
     if kind == "themselves":
         attackers, _ = _amount(groups["attackers"])
         return _Part("killed", count + (attackers or 0), qualifier)
-    if _OTHERS_AFTER_SELF.match(match.group()):
+    if "elf" in (whole := match.group()).lower() and _OTHERS_AFTER_SELF.match(whole):  # "self"
         count += 1
     return _Part(kind, count, qualifier)

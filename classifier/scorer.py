@@ -43,7 +43,7 @@ class FastScorer:
         self._idf = None if arrays["idf"] is None else np.asarray(arrays["idf"], dtype=np.float64)
         self.weights = np.asarray(arrays["weights"], dtype=np.float64)  # features x tags
         self.intercepts = np.asarray(arrays["intercepts"], dtype=np.float64)
-        self._constants = np.asarray(arrays["constants"], dtype=np.float64)  # NaN: use the weights
+        self.constants = np.asarray(arrays["constants"], dtype=np.float64)  # NaN: use the weights
         self.feature_names: list[str] | None = None  # built on first use by explain
 
     @classmethod
@@ -121,9 +121,10 @@ class FastScorer:
         decision = np.empty((len(texts), len(self.tags)))
         for j in range(len(self.tags)):
             decision[:, j] = np.bincount(rows, values * self.weights[columns, j], minlength=len(texts))
-        probabilities = 1.0 / (1.0 + np.exp(-(decision + self.intercepts)))
-        constant = ~np.isnan(self._constants)
-        probabilities[:, constant] = self._constants[constant]
+        with np.errstate(over="ignore"):  # exp of a very negative decision: the probability is 0
+            probabilities = 1.0 / (1.0 + np.exp(-(decision + self.intercepts)))
+        constant = ~np.isnan(self.constants)
+        probabilities[:, constant] = self.constants[constant]
         return probabilities
 
     def features(self, texts: Sequence[str]) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
@@ -134,7 +135,8 @@ class FastScorer:
         if arrays["lowercase"]:
             joined = joined.lower()
         if arrays["strip_accents"] == "unicode" and not joined.isascii():
-            joined = _strip_accents(joined)
+            # Per text, as most are ASCII: the character-by-character filter is slow.
+            joined = SEPARATOR.join(t if t.isascii() else _strip_accents(t) for t in joined.split(SEPARATOR))
         get = self._ids.get
         ids = np.array([get(token, _UNKNOWN_ID) for token in self._token_re.findall(joined)], dtype=np.int64)
         row_of = np.cumsum(ids == _SEPARATOR_ID)
@@ -192,11 +194,32 @@ def _reproducible(vectorizer) -> bool:
         and vectorizer.ngram_range[1] in (1, 2)
         and vectorizer.strip_accents in (None, "unicode")
         and vectorizer.norm in (None, "l2")
+        and np.dtype(vectorizer.dtype) == np.float64
         and isinstance(pattern, str)
-        and re.compile(pattern).groups == 0
-        # The scorer joins texts with line breaks: a token must never span or contain one.
-        and all(SEPARATOR not in token and " " not in token for token in re.findall(pattern, "ab\ncd ef"))
+        and _splits_like_separate_texts(pattern)
     )
+
+
+def _splits_like_separate_texts(pattern: str) -> bool:
+    """The scorer tokenises a batch joined by line breaks: that must give each text's tokens, in
+    order, and no token may contain a space (bigrams are stored as "a b")."""
+    try:
+        single, joined = re.compile(pattern), re.compile(f"{pattern}|{SEPARATOR}")
+    except re.error:
+        return False
+    if single.groups:
+        return False
+    probes = ["ab cd", "ef, gh-ij", "", "kl  mn.", "o p q"]
+    expected = [[t for t in single.findall(probe)] for probe in probes]
+    found, current = [], []
+    for token in joined.findall(SEPARATOR.join(probes)):
+        if token == SEPARATOR:
+            found.append(current)
+            current = []
+        else:
+            current.append(token)
+    found.append(current)
+    return found == expected and all(" " not in t and SEPARATOR not in t for ts in expected for t in ts)
 
 
 def _strip_accents(text: str) -> str:

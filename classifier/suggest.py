@@ -17,6 +17,7 @@ from typing import Iterable, Sequence
 
 import numpy as np
 
+from .errors import ClaimtagError
 from .model import Model
 from .readers import Document
 from .segment import iter_sentences
@@ -25,7 +26,7 @@ from .tags import format_tags
 RANDOM = "random"
 UNCERTAINTY = "uncertainty"
 CERTAIN = 0.9  # a tag score at or above this needs no person to confirm it
-NEAR_DUPLICATE = 0.8  # Jaccard similarity of word sets above which two sentences count as one
+NEAR_DUPLICATE = 0.8  # Jaccard similarity of word sets from which two sentences count as one
 COLUMNS = ("source", "article", "start", "end", "text", "before", "after", "via", "guess", "score")
 
 _WORD = re.compile(r"\w+")
@@ -78,7 +79,7 @@ def suggest(
     model has never seen (``via`` then ends in "+match"); it suggests what to read, the person decides.
     """
     if tag is not None and tag not in model.tags:
-        raise ValueError(f"the model has no tag {tag!r} (it has {', '.join(model.tags)})")
+        raise ClaimtagError(f"--tag {tag}: the model has no such tag (it has {', '.join(model.tags)})")
     scores = model.scores([s.text for s in pool])
     thresholds = np.array([model.thresholds[t] for t in model.tags])
     seen = _Seen(labeled)

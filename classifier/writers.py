@@ -17,10 +17,13 @@ from pathlib import Path
 from typing import IO, Iterable, Iterator, Sequence
 
 from .errors import OutputError
+from .readers import Document
 from .tags import format_tags
 
 STDOUT = "-"
-FORMATS = ("jsonl", "csv", "table")  # rows; the first is the default
+FORMATS = ("jsonl", "csv", "table", "parquet", "html")  # of rows; the first is the default
+TEXT_FORMATS = ("jsonl", "csv", "table")  # streamed, appendable, resumable
+
 
 
 @contextlib.contextmanager
@@ -58,11 +61,22 @@ class Output:
     to the last finished source and goes on from there; ``done`` holds the sources to skip.
     """
 
-    def __init__(self, path: str | Path | None, fmt: str = "jsonl", resume: bool = False):
+    def __init__(self, path: str | Path | None, fmt: str = "jsonl", resume: bool = False, tags: Sequence[str] = ()):
         self.fmt = fmt
+        self.tags = list(tags)
         self.count = 0
         self.done: set[str] = set()
         self.path = None if path is None or str(path) == STDOUT else Path(path)
+        self._writer = None  # a ParquetWriter, opened with the first rows
+        self._report = None  # an HtmlReport, written when complete
+        if fmt not in TEXT_FORMATS and resume:
+            raise OutputError(f"--resume works with {', '.join(TEXT_FORMATS)} output, not {fmt}")
+        if fmt == "parquet" and self.path is None:
+            raise OutputError("--format parquet needs --output FILE: Parquet is not written to a terminal or pipe")
+        if fmt == "html":
+            from .report import HtmlReport
+
+            self._report = HtmlReport(self.tags)
         if self.path is None:
             if resume:
                 raise OutputError("--resume needs --output: standard output cannot be resumed")
@@ -99,12 +113,27 @@ class Output:
             return 0
         return length
 
-    def write(self, key: str, rows: list[dict]) -> None:
-        """The rows of one document (``key`` names it in the journal)."""
-        self.write_rendered(key, rendered(rows, self.fmt))
+    def write(self, document, rows: list[dict]) -> None:
+        """The rows of one document."""
+        self.write_rendered(document, rendered(rows, self.fmt, self.tags))
 
-    def write_rendered(self, key: str, chunk: tuple[str, int]) -> None:
+    def write_rendered(self, document, chunk: tuple[object, int]) -> None:
         """What :func:`rendered` made of one document's rows (possibly in a worker process)."""
+        if self.fmt == "html":
+            self._report.add(document, chunk[0])
+            self.count += chunk[1]
+            return
+        if self.fmt == "parquet":
+            table, count = chunk
+            if count:
+                if self._writer is None:
+                    import pyarrow.parquet as parquet
+
+                    self._writer = parquet.ParquetWriter(self._file, table.schema)
+                self._writer.write_table(table)
+            self.count += count
+            return
+        key = document.key if isinstance(document, Document) else str(document)
         text, count = chunk
         if self.fmt == "csv" or self.fmt == "table":
             header, _, body = text.partition("\n")
@@ -126,6 +155,14 @@ class Output:
         return self
 
     def __exit__(self, kind, error, trace) -> None:
+        if self._writer is not None:
+            self._writer.close()
+        if self._report is not None and kind is None:
+            page = self._report.render().encode("utf-8", "replace")
+            if self.path is None:
+                sys.stdout.write(page.decode("utf-8"))
+            else:
+                self._file.write(page)
         if self.path is None:
             return
         self._file.close()
@@ -169,9 +206,31 @@ def render(rows: list[dict], fmt: str, header: bool = False) -> str:
     return out.getvalue()
 
 
-def rendered(rows: list[dict], fmt: str) -> tuple[str, int]:
-    """Rows as text with its header line (if the format has one), and how many rows it holds."""
+def rendered(rows: list[dict], fmt: str, tags: Sequence[str] = ()) -> tuple[object, int]:
+    """One document's rows made ready to write, and how many: text with its header line for text
+    formats, an Arrow table for Parquet, the rows themselves for HTML."""
+    if fmt == "parquet":
+        return arrow_table(rows, tags), len(rows)
+    if fmt == "html":
+        return rows, len(rows)
     return render(rows, fmt, header=True), len(rows)
+
+
+def arrow_table(rows: list[dict], tags: Sequence[str]):
+    """Rows as an Arrow table with a fixed schema, so every document's table can go to one file."""
+    import pyarrow
+
+    integer, text = pyarrow.int64(), pyarrow.string()
+    fields = [
+        ("document", text), ("id", text), ("sentence", integer), ("start", integer), ("end", integer),
+        ("text", text), ("tags", pyarrow.list_(text)),
+        ("scores", pyarrow.struct([(tag, pyarrow.float64()) for tag in tags])),
+        ("killed", integer), ("injured", integer), ("qualifier", text), ("source", text),
+    ]
+    if rows and "explain" in rows[0]:
+        fields.append(("explain", text))  # nested per tag and direction: kept as JSON text
+        rows = [row | {"explain": json.dumps(row["explain"], ensure_ascii=False)} for row in rows]
+    return pyarrow.Table.from_pylist(rows, schema=pyarrow.schema(fields))
 
 
 def write_rows(rows: Iterable[dict], out: IO[str], fmt: str = "jsonl", chunk: int = 1000, header: bool = True) -> int:

@@ -478,3 +478,30 @@ def test_load_labeled_csv_with_a_repeated_column(tmp_path, header, row):
         return  # refusing the header is a fix
     cells = set(row.split(","))
     assert set(data.texts) <= cells and set(data.groups) <= cells
+
+
+# --- the via column (appended) -----------------------------------------------------------------
+
+
+def test_load_labeled_fills_via_from_a_via_column(tmp_path):
+    path = write(
+        tmp_path / "via.csv",
+        "article,text,labels,via\n"
+        "a1,Rebels accused the army.,accusation,random\n"
+        "a1,The army denied it.,denial,uncertainty\n"
+        "a2,Two people died.,casualty_report,\n"
+        "a2,Leave now.,demand,tag:demand+match\n",
+    )
+    data = load_labeled([path])
+    assert data.via == ["random", "uncertainty", "", "tag:demand+match"]  # an empty cell is "", not "nan"
+    assert len(data.via) == len(data.texts)
+
+
+def test_load_labeled_via_is_empty_without_the_column_and_per_file(tmp_path):
+    plain = write(tmp_path / "plain.csv", "article,text,labels\na1,Rebels accused the army.,accusation\na1,Quiet day.,\n")
+    data = load_labeled([plain])
+    assert data.via == ["", ""]
+    picked = write(tmp_path / "picked.jsonl", json.dumps({"text": "Leave now.", "labels": ["demand"], "via": "random"}) + "\n")
+    both = load_labeled([plain, picked])
+    assert both.via == ["", "", "random"]
+    assert load_labeled([picked, plain]).via == ["random", "", ""]

@@ -230,3 +230,160 @@ def test_format_report_of_a_cross_validation(synthetic_data):
     for tag in ("accusation", "demand"):
         assert any(line.startswith(tag) for line in text.splitlines())
     assert f"macro F1 {report['macro_f1']:.3f}" in text
+
+
+# --- random rows apart, learning curve (appended) ----------------------------------------------
+
+import csv  # noqa: E402
+
+from click.testing import CliRunner  # noqa: E402
+
+from classifier.cli import main  # noqa: E402
+from classifier.evaluate import format_learning_curve, learning_curve, plot_learning_curve  # noqa: E402
+
+from conftest import synthetic_rows  # noqa: E402
+
+CURVE_TAGS = ("accusation", "denial", "casualty_report", "demand")
+
+
+def with_via(data: LabeledData, random_rows) -> LabeledData:
+    data.via = ["random" if i in random_rows else "uncertainty" for i in range(len(data))]
+    return data
+
+
+def test_cross_validate_scores_the_random_rows_apart(synthetic_data):
+    random_rows = set(range(0, len(synthetic_data), 3))
+    data = with_via(synthetic_data, random_rows)
+    data.via[1] = "random+match"  # drawn at random among regex matches: not a sample of the pool
+    report = cross_validate(data, CURVE_TAGS, folds=3)
+    part = report["random"]
+    assert part["sentences"] == len(random_rows) == 17
+    assert str(len(random_rows)) in part["scheme"]
+    for tag in CURVE_TAGS:
+        whole, sub = report["tags"][tag], part["tags"][tag]
+        assert sub["tp"] + sub["fp"] + sub["fn"] + sub["tn"] == len(random_rows)
+        assert all(sub[k] <= whole[k] for k in ("tp", "fp", "fn", "tn", "support"))
+        assert sub["support"] == sum(tag in data.tags[i] for i in random_rows)
+    assert 0 <= part["macro_f1"] <= 1
+    text = format_report(report)
+    assert part["scheme"] in text and text.count("macro F1") == 2
+
+
+@pytest.mark.parametrize("vias", ["none", "all", "empty"])
+def test_cross_validate_has_no_random_part_unless_some_rows_are_random(synthetic_data, vias):
+    n = len(synthetic_data)
+    synthetic_data.via = {"none": ["uncertainty"] * n, "all": ["random"] * n, "empty": [""] * n}[vias]
+    report = cross_validate(synthetic_data, ("accusation", "demand"), folds=3)
+    assert "random" not in report
+    assert report["sentences"] == n
+    assert format_report(report).count("macro F1") == 1
+
+
+def test_learning_curve_one_point_per_share(synthetic_data):
+    shares = (0.2, 0.5, 1.0)
+    points = learning_curve(synthetic_data, CURVE_TAGS, folds=3, shares=shares)
+    assert [p["share"] for p in points] == list(shares)
+    sizes = [p["sentences"] for p in points]
+    assert sizes == sorted(sizes) and sizes[0] > 0  # equal when a small share rounds to the same articles
+    assert sizes[-1] <= len(synthetic_data)
+    for p in points:
+        assert 0 <= p["macro_f1"] <= 1
+        assert set(p["f1"]) == set(CURVE_TAGS) and all(0 <= f <= 1 for f in p["f1"].values())
+        assert p["macro_f1"] == pytest.approx(np.mean(list(p["f1"].values())))
+    full = cross_validate(synthetic_data, CURVE_TAGS, folds=3)
+    assert points[-1]["macro_f1"] == pytest.approx(full["macro_f1"])  # all of it = plain CV
+
+
+def test_learning_curve_is_reproducible_by_seed(synthetic_data):
+    first = learning_curve(synthetic_data, CURVE_TAGS, seed=4, folds=3, shares=(0.35,))
+    again = learning_curve(synthetic_data, CURVE_TAGS, seed=4, folds=3, shares=(0.35,))
+    assert first == again
+
+
+def test_learning_curve_sentences_is_the_training_size_used(synthetic_data, monkeypatch):
+    real = evaluate_module.build_pipeline
+    sizes = []
+
+    def recording(tags, seed):
+        pipeline = real(tags, seed)
+        fit = pipeline.fit
+
+        def fit_and_count(texts, *args, **kwargs):
+            sizes.append(len(texts))
+            return fit(texts, *args, **kwargs)
+
+        pipeline.fit = fit_and_count
+        return pipeline
+
+    monkeypatch.setattr(evaluate_module, "build_pipeline", recording)
+    (point,) = learning_curve(synthetic_data, CURVE_TAGS, folds=3, shares=(0.1,))
+    used = np.mean(sizes)
+    assert abs(point["sentences"] - used) <= 0.25 * used, (point["sentences"], sizes)
+
+
+def fake_points():
+    return [
+        {"share": share, "sentences": size, "macro_f1": f1, "f1": {"accusation": f1, "casualty_report": f1 / 2}}
+        for share, size, f1 in [(0.1, 12, 0.25), (0.5, 60, 0.5), (1.0, 120, 0.875)]
+    ]
+
+
+def test_format_learning_curve_header_and_one_line_per_point():
+    lines = format_learning_curve(fake_points()).splitlines()
+    assert len(lines) == 4
+    header = lines[0].split()
+    assert header[:5] == ["share", "sentences", "macro", "F1", "accusation"]
+    assert len(header) == 6 and "casualty_report".startswith(header[5])  # names cut to 14 characters
+    assert lines[1].split() == ["10%", "12", "0.250", "0.250", "0.125"]
+    assert lines[3].split() == ["100%", "120", "0.875", "0.875", "0.438"]
+    assert len(format_learning_curve([]).splitlines()) == 1
+
+
+def test_plot_learning_curve_writes_a_png_and_no_temporary_file(tmp_path):
+    out = tmp_path / "curve.png"
+    plot_learning_curve(fake_points(), str(out))
+    data = out.read_bytes()
+    assert data.startswith(b"\x89PNG\r\n\x1a\n") and len(data) > 1000
+    assert [p.name for p in tmp_path.iterdir()] == ["curve.png"]
+    plot_learning_curve(fake_points()[:2], str(out))  # replaces it
+    assert out.read_bytes() != data and [p.name for p in tmp_path.iterdir()] == ["curve.png"]
+
+
+def write_synthetic_csv(path, via: bool):
+    with path.open("w", newline="", encoding="utf-8") as handle:
+        writer = csv.writer(handle)
+        writer.writerow(["article", "text", "labels"] + (["via"] if via else []))
+        for i, (text, tags, group) in enumerate(synthetic_rows()):
+            extra = ["random" if i % 4 == 0 else "uncertainty"] if via else []
+            writer.writerow([group, text, "|".join(sorted(tags))] + extra)
+    return path
+
+
+def test_cli_evaluate_learning_curve_prints_both_tables_and_writes_the_png(tmp_path):
+    data = write_synthetic_csv(tmp_path / "labeled.csv", via=False)
+    png = tmp_path / "out.png"
+    result = CliRunner().invoke(main, ["evaluate", str(data), "--learning-curve", str(png), "--folds", "3"])
+    assert result.exit_code == 0, result.stderr
+    out = result.stdout
+    assert "grouped 3-fold cross-validation over 7 articles" in out
+    assert out.count("macro F1") == 2  # the CV summary line and the curve's header
+    table = out.split("learning curve\n", 1)[1].strip().splitlines()
+    assert table[0].split()[:4] == ["share", "sentences", "macro", "F1"]
+    assert [line.split()[0] for line in table[1:]] == ["10%", "20%", "35%", "50%", "75%", "100%"]
+    assert png.read_bytes().startswith(b"\x89PNG")
+    assert "saved the learning curve plot" in result.stderr and "share" not in result.stderr
+
+
+def test_cli_evaluate_cv_json_has_the_random_part_with_a_via_column(tmp_path):
+    data = write_synthetic_csv(tmp_path / "labeled.csv", via=True)
+    result = CliRunner().invoke(main, ["evaluate", str(data), "--cv", "--json", "--folds", "3"])
+    assert result.exit_code == 0, result.stderr
+    report = json.loads(result.stdout)
+    assert report["sentences"] == 49
+    assert report["random"]["sentences"] == len(range(0, 49, 4)) == 13
+    assert "learning_curve" not in report
+    plain = CliRunner().invoke(
+        main, ["evaluate", str(write_synthetic_csv(tmp_path / "plain.csv", via=False)), "--cv", "--json", "--folds", "3"]
+    )
+    assert plain.exit_code == 0, plain.stderr
+    assert "random" not in json.loads(plain.stdout)
