@@ -173,11 +173,16 @@ def train(data, out, force, artifact_format, seed, tags, folds, text_col, labels
               help="Go on with an --output run that was killed or interrupted, skipping finished sources.")
 @click.option("--jobs", "-j", default=1, show_default=True, type=click.IntRange(1),
               help="Processes to tag with; the output is the same whatever the number.")
+@click.option("--engine", type=click.Choice(["local", "dask"]), default="local", show_default=True,
+              help="dask: run on a Dask cluster, writing one part per input partition into the --output directory.")
+@click.option("--scheduler", metavar="ADDRESS",
+              help="Dask scheduler, e.g. tcp://10.0.0.5:8786 [default: start a local cluster of --jobs workers].")
 @table_input_options
 @click.option("--explain", "explain_top", type=click.IntRange(0), default=0, is_flag=False, flag_value=DEFAULT_TOP,
               help=f"Add to each row the n-grams that pushed each tag up and down [top {DEFAULT_TOP}; --explain=N for N].")
 @trust_option
-def predict(inputs, model_path, fmt, output, sentences, resume, jobs, text_col, id_col, explain_top, trust):
+def predict(inputs, model_path, fmt, output, sentences, resume, jobs, engine, scheduler, text_col, id_col,
+            explain_top, trust):
     """Tag every sentence of text files, directories, globs, tables or stdin ('-', the default).
 
     Tables (CSV, JSONL, Parquet) give one document per row (--text-col, --id-col). One output row
@@ -189,6 +194,8 @@ def predict(inputs, model_path, fmt, output, sentences, resume, jobs, text_col, 
     Example:
         claimtag predict data/articles/ --format csv --output tags.csv
         echo "Rebels accused the army of shelling the town." | claimtag predict --sentences
+        claimtag predict archive.parquet --text-col body --id-col url --format parquet -o tags.parquet
+        claimtag predict 'wires/**/*.txt' --engine dask --scheduler tcp://head:8786 --format parquet -o tags/
     """
     from functools import partial
 
@@ -202,6 +209,14 @@ def predict(inputs, model_path, fmt, output, sentences, resume, jobs, text_col, 
     if "-" in inputs and sys.stdin.isatty():
         log.info("reading text from standard input (end it with Ctrl-D)")
     model = load(model_path, trust=trust)
+    if engine == "dask" or scheduler:
+        from .distributed import tag_on_dask
+
+        if output == "-":
+            raise click.UsageError("--engine dask needs --output DIRECTORY for its parts")
+        count = tag_on_dask(model, inputs, output, fmt, scheduler, jobs, text_col, id_col, sentences)
+        log.info("tagged %d sentence%s into %s", count, "" if count == 1 else "s", output)
+        return
     with Output(output, fmt, resume=resume, tags=model.tags) as out:
         if out.done:
             log.info("resuming: %d documents were done already", len(out.done))

@@ -29,6 +29,7 @@ log = logging.getLogger("claimtag")
 STDIN = "-"
 FALLBACK_ENCODINGS = ("windows-1252", "latin-1")
 _SNIFF_BYTES = 8192
+DIRECTORY_SUFFIXES = (".txt", ".parquet")  # what a directory input is read for
 _TABLE_BATCH = 1024  # Parquet rows per read: bounds memory whatever the file size
 _ENCODING_CHUNK = 1 << 20
 
@@ -83,43 +84,46 @@ def iter_documents(
     inputs: Iterable[str], skip: Container[str] = frozenset(), text_col: str = "text",
     id_col: str | None = None,
 ) -> Iterator[Document]:
-    """Documents from files, directories (their ``*.txt`` and ``*.parquet``, recursively, in name
-    order), glob patterns, ``-``, and tables (.csv, .jsonl, .parquet: one document per row, its text
-    in ``text_col``, its id from ``id_col`` or else its row number), read as a stream.
+    """Documents from files, directories, glob patterns and ``-`` (see :func:`input_files`); a
+    table (.csv, .jsonl, .parquet) gives one document per row, its text in ``text_col``, its id
+    from ``id_col`` or else its row number, read as a stream.
 
     Documents whose ``key`` is in ``skip`` (done by a resumed run) are left out.
     """
+    for name, in_directory in input_files(inputs):
+        if name != STDIN and Path(name).suffix.lower() in INPUT_TABLE_SUFFIXES:
+            yield from (d for d in iter_table_documents(name, text_col, id_col) if d.key not in skip)
+        elif name in skip:
+            continue
+        elif in_directory:
+            data = _read_bytes(Path(name))
+            problem = _unusable(data)
+            if problem:
+                log.warning("%s: skipped, %s file", name, problem)
+                continue
+            yield Document(name, decode(data, name))
+        else:
+            yield read_document(name)
+
+
+def input_files(inputs: Iterable[str]) -> Iterator[tuple[str, bool]]:
+    """Each input file, and whether it was found in a directory (then an unusable file is skipped
+    with a warning rather than refused). A directory gives its ``*.txt`` and ``*.parquet`` files,
+    recursively, in name order; a pattern that names no file gives its matches in name order."""
     for name in inputs:
         path = Path(name)
         if name != STDIN and path.is_dir():
-            yield from _directory_documents(path, skip, text_col, id_col)
+            files = sorted(p for p in path.rglob("*") if p.suffix in DIRECTORY_SUFFIXES and p.is_file())
+            if not files:
+                raise NoInputError(f"{path}: no *.txt or *.parquet files in this directory")
+            yield from ((str(p), True) for p in files)
         elif name != STDIN and not path.exists() and glob.has_magic(name):
             matches = sorted(p for p in glob.glob(name, recursive=True) if Path(p).is_file())
             if not matches:
                 raise NoInputError(f"{name}: no file matches this pattern")
-            yield from iter_documents(matches, skip, text_col, id_col)
-        elif path.suffix.lower() in INPUT_TABLE_SUFFIXES:
-            yield from (d for d in iter_table_documents(path, text_col, id_col) if d.key not in skip)
-        elif name not in skip:
-            yield read_document(name)
-
-
-def _directory_documents(directory: Path, skip: Container[str], text_col: str, id_col: str | None):
-    files = sorted(p for p in directory.rglob("*") if p.suffix in (".txt", ".parquet") and p.is_file())
-    if not files:
-        raise NoInputError(f"{directory}: no *.txt or *.parquet files in this directory")
-    for path in files:
-        if path.suffix == ".parquet":
-            yield from (d for d in iter_table_documents(path, text_col, id_col) if d.key not in skip)
-            continue
-        if str(path) in skip:
-            continue
-        data = _read_bytes(path)
-        problem = _unusable(data)
-        if problem:
-            log.warning("%s: skipped, %s file", path, problem)
-            continue
-        yield Document(str(path), decode(data, str(path)))
+            yield from ((match, False) for match in matches)
+        else:
+            yield name, False
 
 
 def iter_table_documents(path: str | Path, text_col: str = "text", id_col: str | None = None) -> Iterator[Document]:
