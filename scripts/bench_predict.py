@@ -1,0 +1,164 @@
+"""Benchmark: claimtag predict end to end against fastText, side by side in one run.
+
+    .venv/bin/python scripts/bench_predict.py [--mb 200] [--runs 3] [--memory-gb 1]
+
+Builds a corpus of at least --mb MB of text files from the FA-KES articles (repeated; a directory of
+1 MB files, as an archive of wires would be), then times, each --runs times, interleaved:
+
+- claimtag: `claimtag predict CORPUS --output out.jsonl` (raw text in, JSONL rows out: segmenting,
+  scoring, casualty figures, attribution), with --jobs 1 and --jobs 2;
+- fastText (fasttext-wheel), trained on the same labeled data (one-vs-all, word bigrams), in one
+  process, predicting every tag's probability for the same sentences, already split (claimtag's
+  segmenter, one per line; the split is not timed). Timed twice: the predict call alone, and end to
+  end (read the sentence file, predict, write JSONL rows with the probabilities).
+
+Prints sentences per second (median of the runs), peak memory (maximum resident set of each process,
+from /usr/bin/time), and the ratios. Then, with --memory-gb, claimtag's peak memory on a corpus of
+that size, to show it does not grow with the input. Not a test: CI does not run it.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import shutil
+import statistics
+import subprocess
+import sys
+import tempfile
+import time
+from pathlib import Path
+
+import pandas as pd
+
+ROOT = Path(__file__).resolve().parent.parent
+FAKES = ROOT.parent / "shared" / "corpora" / "fa-kes" / "fa-kes.csv"
+CLAIMTAG = [str(ROOT / ".venv" / "bin" / "claimtag"), "-q"]
+PYTHON = str(ROOT / ".venv" / "bin" / "python")
+FILE_BYTES = 1 << 20
+
+FASTTEXT_PREDICT = r'''
+import json, sys, time
+import fasttext
+model = fasttext.load_model(sys.argv[1])
+tags = sys.argv[4].split(",")
+started = time.perf_counter()
+with open(sys.argv[2], encoding="utf-8") as handle:
+    sentences = handle.read().split("\n")[:-1]
+predict_time = 0.0
+with open(sys.argv[3], "w", encoding="utf-8") as out:
+    for i in range(0, len(sentences), 100_000):
+        chunk = sentences[i:i + 100_000]
+        t = time.perf_counter()
+        labels, probabilities = model.predict(chunk, k=-1, threshold=0.0)
+        predict_time += time.perf_counter() - t
+        for sentence, names, values in zip(chunk, labels, probabilities):
+            scores = dict(zip(names, values.tolist()))
+            out.write(json.dumps({"text": sentence, "scores": {t: scores.get("__label__" + t, 0.0) for t in tags}}) + "\n")
+print(json.dumps({"sentences": len(sentences), "predict": predict_time, "total": time.perf_counter() - started}))
+'''
+
+
+def build_corpus(folder: Path, megabytes: int) -> int:
+    articles = pd.read_csv(FAKES, encoding="latin-1")
+    text = "".join(f"{title}\n\n{body}\n\n" for title, body in zip(articles.article_title, articles.article_content))
+    folder.mkdir(parents=True)
+    written = number = 0
+    while written < megabytes * (1 << 20):
+        start = (number * 7919) % len(text)  # each file starts elsewhere, at a line start
+        start = text.index("\n", start) + 1 if "\n" in text[start:] else 0
+        chunk = (text[start:] + text)[:FILE_BYTES]
+        chunk = chunk[: chunk.rindex("\n") + 1]
+        (folder / f"wire-{number:05d}.txt").write_text(chunk, encoding="utf-8")
+        written += len(chunk.encode("utf-8"))
+        number += 1
+    return written
+
+
+def timed(command: list[str]) -> tuple[float, int, str]:
+    """Wall time, peak resident memory in MB (/usr/bin/time -f %M) and stdout of a command."""
+    started = time.perf_counter()
+    result = subprocess.run(["/usr/bin/time", "-f", "%M", *command], capture_output=True, text=True, check=True)
+    elapsed = time.perf_counter() - started
+    peak_kb = int(result.stderr.strip().splitlines()[-1])
+    return elapsed, peak_kb // 1024, result.stdout
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--mb", type=int, default=200)
+    parser.add_argument("--runs", type=int, default=3)
+    parser.add_argument("--memory-gb", type=float, default=1.0, help="0 to skip the memory run")
+    args = parser.parse_args()
+
+    sys.path.insert(0, str(ROOT))
+    from classifier.readers import iter_documents
+    from classifier.segment import iter_sentences
+    from classifier.tags import TAGS, parse_tags
+
+    work = Path(tempfile.mkdtemp(prefix="claimtag-bench-"))
+    try:
+        corpus = work / "corpus"
+        size = build_corpus(corpus, args.mb)
+        sentences_file = work / "sentences.txt"
+        with open(sentences_file, "w", encoding="utf-8") as out:
+            n_sentences = 0
+            for document in iter_documents([str(corpus)]):
+                for sentence in iter_sentences(document.text):
+                    out.write(sentence.text + "\n")
+                    n_sentences += 1
+        print(f"corpus: {size / (1 << 20):.0f} MB in {len(list(corpus.iterdir()))} files, {n_sentences:,} sentences")
+
+        import fasttext
+
+        train_file = work / "train.txt"
+        with open(train_file, "w", encoding="utf-8") as out:
+            for path in (ROOT / "data/labeled/seed.csv", ROOT / "data/labeled/fa-kes.csv"):
+                frame = pd.read_csv(path, keep_default_na=False, dtype=str)
+                for text, labels in zip(frame.text, frame.labels):
+                    names = " ".join(f"__label__{t}" for t in sorted(parse_tags(labels))) or "__label__other"
+                    out.write(f"{names} {' '.join(text.split())}\n")
+        model_file = work / "fasttext.bin"
+        fasttext.train_supervised(str(train_file), wordNgrams=2, loss="ova", epoch=25, verbose=0).save_model(str(model_file))
+        script = work / "fasttext_predict.py"
+        script.write_text(FASTTEXT_PREDICT)
+
+        results: dict[str, list] = {"claimtag --jobs 1": [], "claimtag --jobs 2": [], "fastText end to end": [],
+                                    "fastText predict call": []}
+        memory: dict[str, int] = {}
+        for run in range(args.runs):
+            for jobs in (1, 2):
+                name = f"claimtag --jobs {jobs}"
+                elapsed, peak, _ = timed([*CLAIMTAG, "predict", str(corpus), "--jobs", str(jobs), "-o", str(work / "out.jsonl")])
+                results[name].append(n_sentences / elapsed)
+                memory[name] = max(memory.get(name, 0), peak)
+            elapsed, peak, out = timed([PYTHON, str(script), str(model_file), str(sentences_file),
+                                        str(work / "ft.jsonl"), ",".join(TAGS)])
+            report = json.loads(out)
+            results["fastText end to end"].append(report["sentences"] / elapsed)
+            results["fastText predict call"].append(report["sentences"] / report["predict"])
+            memory["fastText end to end"] = max(memory.get("fastText end to end", 0), peak)
+            print(f"run {run + 1}/{args.runs}: " + ", ".join(f"{k} {v[-1]:,.0f}/s" for k, v in results.items()), flush=True)
+
+        median = {name: statistics.median(values) for name, values in results.items()}
+        print(f"\nmedian of {args.runs} runs, {n_sentences:,} sentences, 2 cores")
+        print(f"{'':24}{'sentences/s':>14}{'peak MB':>10}")
+        for name, value in median.items():
+            print(f"{name:24}{value:>14,.0f}{memory.get(name, ''):>10}")
+        j1, j2 = median["claimtag --jobs 1"], median["claimtag --jobs 2"]
+        print(f"\nclaimtag --jobs 1 / fastText predict call: {j1 / median['fastText predict call']:.2f}x")
+        print(f"claimtag --jobs 1 / fastText end to end:   {j1 / median['fastText end to end']:.2f}x")
+        print(f"claimtag --jobs 2 / claimtag --jobs 1:     {j2 / j1:.2f}x")
+
+        if args.memory_gb:
+            shutil.rmtree(corpus)
+            big = work / "big"
+            size = build_corpus(big, int(args.memory_gb * 1024))
+            elapsed, peak, _ = timed([*CLAIMTAG, "predict", str(big), "--jobs", "1", "-o", str(work / "big.jsonl")])
+            print(f"\nclaimtag --jobs 1 on {size / (1 << 30):.2f} GB: peak {peak} MB, {elapsed:.0f} s")
+    finally:
+        shutil.rmtree(work, ignore_errors=True)
+
+
+if __name__ == "__main__":
+    main()
