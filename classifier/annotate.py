@@ -10,12 +10,12 @@ their rows as output text, so the parent only reads inputs and writes bytes.
 from __future__ import annotations
 
 from functools import lru_cache
-from typing import Callable, Iterable, Iterator
+from typing import Callable, Iterable, Iterator, Sequence
 
 import numpy as np
 
 from .attribution import attribute
-from .figures import casualty_figures
+from .figures import Figures, casualty_figures
 from .model import Model
 from .readers import Document
 from .segment import Sentence, iter_lines, iter_sentences
@@ -27,6 +27,7 @@ FIELDS = (
     "document", "id", "sentence", "start", "end", "text", "tags", "scores",
     "killed", "injured", "qualifier", "source",
 )
+FIGURE_FIELDS = {"killed", "injured", "qualifier"}  # computed only if one of them is wanted
 
 
 def tag_document(model: Model, document: Document, one_per_line: bool = False) -> list[dict]:
@@ -45,12 +46,13 @@ def tag_documents(model: Model, documents: Iterable[Document], one_per_line: boo
 
 def documents_with_rows(
     model: Model, documents: Iterable[Document], one_per_line: bool = False,
-    batch_sentences: int = BATCH_SENTENCES, explain: int = 0,
+    batch_sentences: int = BATCH_SENTENCES, explain: int = 0, fields: Sequence[str] = FIELDS,
 ) -> Iterator[tuple[Document, list[dict]]]:
     """Each document with its rows, in input order, scored in batches of about ``batch_sentences``.
 
     ``explain`` > 0 adds to each row, under "explain", that many n-grams per tag that pushed its
-    score up and down (see :mod:`.explain`).
+    score up and down (see :mod:`.explain`). ``fields`` (a subset of ``FIELDS``, in that order)
+    limits the rows to those fields, and work for the others (figures, attribution) is skipped.
     """
     pending: list[tuple[Document, list[Sentence]]] = []
     size = 0
@@ -59,19 +61,19 @@ def documents_with_rows(
         pending.append((document, sentences))
         size += len(sentences)
         if size >= batch_sentences:
-            yield from _tag_segmented(model, pending, explain)
+            yield from _tag_segmented(model, pending, explain, fields)
             pending, size = [], 0
     if pending:
-        yield from _tag_segmented(model, pending, explain)
+        yield from _tag_segmented(model, pending, explain, fields)
 
 
 def tag_in_parallel(
     model: Model, documents: Iterable[Document], one_per_line: bool = False, jobs: int = 1,
-    render: Callable[[list[dict]], object] | None = None, explain: int = 0,
+    render: Callable[[list[dict]], object] | None = None, explain: int = 0, fields: Sequence[str] = FIELDS,
 ) -> Iterator[tuple[Document, object]]:
     """Each document with its rows (or ``render(rows)``), in input order, over ``jobs`` processes."""
     if jobs == 1:
-        for document, rows in documents_with_rows(model, documents, one_per_line, explain=explain):
+        for document, rows in documents_with_rows(model, documents, one_per_line, explain=explain, fields=fields):
             yield document, render(rows) if render else rows
         return
     from joblib import Parallel, delayed
@@ -80,19 +82,19 @@ def tag_in_parallel(
     shipped = _FileModel(model.artifact["path"], model.artifact["sha256"]) if model.artifact.get("path") else model
     with Parallel(n_jobs=jobs, return_as="generator") as parallel:
         tasks = (
-            delayed(_tag_task)(shipped, batch, one_per_line, render, explain)
+            delayed(_tag_task)(shipped, batch, one_per_line, render, explain, fields)
             for batch in _batches_by_size(documents, PARALLEL_BATCH_CHARS)
         )
         for results in parallel(tasks):
             yield from results
 
 
-def _tag_task(model, documents: list[Document], one_per_line: bool, render, explain: int) -> list:
+def _tag_task(model, documents: list[Document], one_per_line: bool, render, explain: int, fields) -> list:
     if isinstance(model, _FileModel):
         model = model.load()
     return [
         (document, render(rows) if render else rows)
-        for document, rows in documents_with_rows(model, documents, one_per_line, explain=explain)
+        for document, rows in documents_with_rows(model, documents, one_per_line, explain=explain, fields=fields)
     ]
 
 
@@ -122,7 +124,8 @@ def _split(document: Document, one_per_line: bool) -> list[Sentence]:
 
 
 def _tag_segmented(
-    model: Model, segmented: list[tuple[Document, list[Sentence]]], explain: int = 0
+    model: Model, segmented: list[tuple[Document, list[Sentence]]], explain: int = 0,
+    fields: Sequence[str] = FIELDS,
 ) -> list[tuple[Document, list[dict]]]:
     texts = [s.text for _, sentences in segmented for s in sentences]
     if explain:
@@ -136,29 +139,32 @@ def _tag_segmented(
     rounded = np.round(scores, SCORE_DECIMALS).tolist()
     results = []
     k = 0
+    wanted = set(fields)
+    no_figures = Figures(None, None, None)
     for document, sentences in segmented:
-        sources = attribute([s.text for s in sentences])
+        sources = attribute([s.text for s in sentences]) if "source" in wanted else [None] * len(sentences)
         rows = []
         for index, (sentence, source) in enumerate(zip(sentences, sources)):
-            figures = casualty_figures(sentence.text)
-            rows.append(
-                {
-                    "document": document.source,
-                    "id": document.id,
-                    "sentence": index,
-                    "start": sentence.start,
-                    "end": sentence.end,
-                    "text": sentence.text,
-                    "tags": [t for t, hit in zip(tags, on[k]) if hit],
-                    "scores": dict(zip(tags, rounded[k])),
-                    "killed": figures.killed,
-                    "injured": figures.injured,
-                    "qualifier": figures.qualifier,
-                    "source": source,
-                }
-            )
+            figures = casualty_figures(sentence.text) if wanted & FIGURE_FIELDS else no_figures
+            row = {
+                "document": document.source,
+                "id": document.id,
+                "sentence": index,
+                "start": sentence.start,
+                "end": sentence.end,
+                "text": sentence.text,
+                "tags": [t for t, hit in zip(tags, on[k]) if hit],
+                "scores": dict(zip(tags, rounded[k])),
+                "killed": figures.killed,
+                "injured": figures.injured,
+                "qualifier": figures.qualifier,
+                "source": source,
+            }
+            if len(fields) != len(FIELDS):
+                row = {field: row[field] for field in fields}
             if explain:
-                rows[-1]["explain"] = {tag: e.as_dict() for tag, e in explanations[k].items()}
+                row["explain"] = {tag: e.as_dict() for tag, e in explanations[k].items()}
+            rows.append(row)
             k += 1
         results.append((document, rows))
     return results

@@ -6,12 +6,13 @@ its subject ("X said", "X told Reuters", "said X", "X, an official, said"), or t
 "according to". A quotation that runs over several sentences, and a quoted sentence that follows an
 attributed one, take the speaker of their neighbours. See docs/attribution.md for the conventions.
 
-Speed: every document claimtag tags passes through here, so the work is arranged to be cheap. A quick
-look for the cue words (speech verbs, "according", "quoted") lets a frame without any skip
-tokenisation and the rules altogether; only quotation marks are looked for in every sentence.
-A frame that has a cue is tokenised with a few C-level passes into two parallel lists (text and
-lower-cased text), and the rules walk only from the cue tokens. Results are exactly those of the
-plain token-by-token formulation of the rules.
+Speed: every document claimtag tags passes through here, so the work is arranged to be cheap, with
+results exactly those of the plain formulation (tokens as _TOKEN matches them, rules tried at every
+token). A frame with none of the cue words (speech verbs, "according", "quoted") cannot be
+attributed, and a look for them with bytes operations lets about half of news sentences skip
+tokenising and the rules. A frame with a cue is tokenised into parallel lists of text and
+lower-cased text, by str.split() for the usual plain frame and by the regular expression otherwise,
+and the rules start only at cue tokens.
 """
 
 from __future__ import annotations
@@ -77,6 +78,7 @@ _VERBS.pop("-")
 
 _QUOTE = "\x1e"  # stands in for quoted text in the frame
 _ACRONYM = re.compile(r"(?:[A-Z]\.)+")
+# The tokens, by definition; _Tokens finds the same ones faster.
 _TOKEN = re.compile(r"\x1e|[,;:–—]|(?<!\S)-(?!\S)|(?:[A-Z]\.){2,}|[\w’'][\w’'.\-]*")
 _BOUNDARIES = frozenset({_QUOTE, ",", ";", ":", "–", "—", "-"})
 _CONJUNCTIONS = frozenset(
@@ -118,13 +120,14 @@ _ROLE_NOUNS = frozenset(
 )
 _DOCUMENTS = frozenset("statement report communique announcement post".split())
 _NAME_WORD = re.compile(r"(?:(?:al|el|ad|as|ash|an|ibn|bin|abu)-)?[A-Z]")
+_NAME_PREFIX_STARTS = frozenset("aeib")
 _PARENTHESES = re.compile(r"\([^()]*\)")
 _MAX_QUOTE_SENTENCES = 8
 _MAX_PHRASE_WORDS = 8
 
 # --- speed -----------------------------------------------------------------------------------------
 
-# Tokens that can start a rule; a frame with none of them is attributed to nobody.
+# Tokens that can start a rule (see _speaker); a frame with none of them is attributed to nobody.
 _CUES = frozenset(_VERBS) | {"according", "quoted"}
 
 # A cue token, lower-cased and without its trailing periods, appears in the lower-cased frame as
@@ -133,11 +136,17 @@ _CUES = frozenset(_VERBS) | {"according", "quoted"}
 # blanking out all but a-z in the UTF-8 bytes of the lower-cased frame leaves every cue token as a
 # whole word, and a frame with no cue word there has no cue token (a word like "unsaid" is not one).
 _LETTERS_ONLY = bytes(byte if 97 <= byte <= 122 else 32 for byte in range(256))
+_LOWER_LETTERS_ONLY = bytes(byte + 32 if 65 <= byte <= 90 else byte if 97 <= byte <= 122 else 32
+                            for byte in range(256))  # for ASCII, where lower() maps just A-Z
 _CUE_WORDS = frozenset(word.encode() for word in _CUES)
+
 # _TOKEN with a capturing group, for split(); the same matches, but as one character class followed
 # by the branch its first character allows, which lets the re module skip gaps quickly.
 _TOKEN_SPLIT = re.compile(
-    r"([\x1e,;:–—\-\w’'](?:(?<=[\x1e,;:–—])|(?<=-)(?<!\S-)(?!\S)|(?<=[A-Z])\.(?:[A-Z]\.)+|(?<=[\w’'])[\w’'.\-]*))"
+    r"([\x1e,;:–—\-\w’'](?:(?<=[\x1e,;:–—])"  # a mark
+    r"|(?<=-)(?<!\S-)(?!\S)"  # a lone hyphen
+    r"|(?<=[A-Z])\.(?:[A-Z]\.)+"  # an acronym
+    r"|(?<=[\w’'])[\w’'.\-]*))"  # a word
 )
 _SEPARATOR = "\x1f"  # joins the tokens of a frame; no token contains it
 # On the joined tokens: the trailing periods of every token, and a token that could be an acronym.
@@ -151,9 +160,16 @@ _MAYBE_ACRONYM = re.compile(r"[A-Z]\.(?![^\x1f])")
 # frames take the regular expression.
 _PLAIN = re.compile(r"[A-Za-z0-9 ,.'’\-\x1e]*+")
 _HOLDER = "\x00"  # stands in for the masked quote, which str.split() takes for whitespace
+_PERIOD_ALONE = (" .", ",.", "\x1e.")  # a frame ending in a period that starts a run
 _RUN_AFTER_ACRONYM = re.compile(r"\x1f(?:[A-Z]\.){2,}+[^\x1f]")
 _QUOTE_CHARS = re.compile("[“”\"]")
 _WORD_CHAR = re.compile(r"\w")
+_NEGATIONS = frozenset({"not", "never"})
+_NEGATED = ("n't", "n’t")
+_QUOTE_OR_COMMA = frozenset({_QUOTE, ","})
+_FUNCTION_WORDS = _PREPOSITIONS | _AUX_ADVERBS | _BE | _PRONOUNS | _DETERMINERS  # never in a phrase
+_NOT_NAMING = _DETERMINERS | _NOT_A_SUBJECT | _PRONOUNS  # a phrase of only these names nobody
+_NOT_NAME_WORDS = _DETERMINERS | _CONJUNCTIONS | _PREPOSITIONS | _PRONOUNS
 
 
 class _Tokens:
@@ -168,16 +184,34 @@ class _Tokens:
         raw = None
         if _PLAIN.fullmatch(frame) and ",-" not in frame and "-," not in frame:
             spaced = frame.replace(",", " , ") if "," in frame else frame
+            periods = frame.count(".")
+            if (_QUOTE not in frame and " -" not in frame and frame[:1] != "-"
+                    and (not periods or (periods == 1 and frame[-1] == "." and frame != "."
+                                         and not frame.endswith(_PERIOD_ALONE)))):
+                # The usual frame: no run can start with "." or "-" or an acronym, and only the
+                # last token can end with a period.
+                # phrase() strips the periods of its last token, so here it can read ``text``.
+                self.raw = self.text = text = spaced.split()
+                self.lower = lower = spaced.lower().split()
+                if periods and not ("A" <= text[-1][-2] <= "Z" and _ACRONYM.fullmatch(text[-1])):
+                    text[-1] = text[-1].rstrip(".")
+                    lower[-1] = lower[-1].rstrip(".")
+                self._headline = None
+                return
             if _QUOTE in spaced:
                 spaced = spaced.replace(_QUOTE, f" {_HOLDER} ")
             raw = spaced.split()
             joined = _SEPARATOR.join(raw)
-            check = f"{_SEPARATOR}{joined}{_SEPARATOR}"
-            if (_SEPARATOR + "." in check
-                    or check.count(_SEPARATOR + "-") != check.count(f"{_SEPARATOR}-{_SEPARATOR}")
-                    or ("." in joined and _RUN_AFTER_ACRONYM.search(check))):
-                raw = None
-            elif _HOLDER in joined:
+            # A run can start with "." or "-", or with an acronym, only if one of these holds; the
+            # usual frame, with one final period and no hyphen at the start of a run, skips the check.
+            if periods > 1 or (periods and (frame[-1] != "." or frame.endswith(_PERIOD_ALONE))) \
+                    or " -" in frame or "\x1e-" in frame or frame.startswith(("-", ".")):
+                check = f"{_SEPARATOR}{joined}{_SEPARATOR}"
+                if (_SEPARATOR + "." in check
+                        or check.count(_SEPARATOR + "-") != check.count(f"{_SEPARATOR}-{_SEPARATOR}")
+                        or _RUN_AFTER_ACRONYM.search(check)):
+                    raw = None
+            if raw is not None and _HOLDER in joined:
                 joined = joined.replace(_HOLDER, _QUOTE)
                 raw = joined.split(_SEPARATOR)
         if raw is None:
@@ -221,26 +255,30 @@ class _Tokens:
 def attribute(sentences: Sequence[str]) -> list[str | None]:
     """One source per sentence of one document, in order; None for unattributed narration."""
     frames, groups = _frames(sentences)
-    history: list[_Speaker] = []
-    speakers: list[_Speaker | None] = []
+    history = _History()
+    speakers: list[_Speaker | None] = [None] * len(frames)
     no_cue = _CUE_WORDS.isdisjoint
-    for frame in frames:
-        if no_cue(frame.lower().encode("utf-8", "surrogatepass").translate(_LETTERS_ONLY).split()):
-            speaker = None
+    for i, frame in enumerate(frames):
+        if frame.isascii():
+            words = frame.encode().translate(_LOWER_LETTERS_ONLY).split()
         else:
-            speaker = _speaker(frame, history)
+            words = frame.lower().encode("utf-8", "surrogatepass").translate(_LETTERS_ONLY).split()
+        if no_cue(words):
+            continue
+        speaker = _speaker(frame, history)
         if speaker:
             history.append(speaker)
-        speakers.append(speaker)
+            speakers[i] = speaker
     for first, last in groups:
         # "...," he said closes a quote more often than an introduction opens it.
         found = speakers[last] or speakers[first]
         for i in range(first, last + 1):
             speakers[i] = speakers[i] or found
-    for i in range(1, len(frames)):
-        # A quoted sentence standing alone continues the quote of the sentence before it.
-        if speakers[i] is None and _fully_quoted(frames[i]):
-            speakers[i] = speakers[i - 1]
+    if _QUOTE in "".join(frames):
+        for i in range(1, len(frames)):
+            # A quoted sentence standing alone continues the quote of the sentence before it.
+            if speakers[i] is None and _fully_quoted(frames[i]):
+                speakers[i] = speakers[i - 1]
     return [s.name if s else None for s in speakers]
 
 
@@ -265,6 +303,11 @@ def _quote_marks(text: str) -> list[tuple[int, bool]]:
 
 def _frames(sentences: Sequence[str]) -> tuple[list[str], list[tuple[int, int]]]:
     """Each sentence with quoted text masked, and the (first, last) sentences of multi-sentence quotes."""
+    document = "".join(sentences)
+    if '"' not in document and "“" not in document and "”" not in document:
+        if "(" not in document:
+            return list(sentences), []
+        return [_masked(text, []) if "(" in text else text for text in sentences], []
     events = [(i, pos, opening) for i, text in enumerate(sentences)
               if '"' in text or "“" in text or "”" in text for pos, opening in _quote_marks(text)]
     masks: list[list[tuple[int, int]]] = [[] for _ in sentences]
@@ -326,21 +369,22 @@ def _speaker(frame: str, history: list[_Speaker]) -> _Speaker | None:
     # "The spokesman did not say what agent was used but said ...": a negated verb attributes
     # nothing, but its subject is the subject of the verb coordinated with it.
     negated_subject = None
-    for i in [i for i, word in enumerate(lower) if word in _CUES]:
+    for i, word in enumerate(lower):
+        if word not in _CUES:
+            continue
         found = None
-        word = lower[i]
         if word == "according":
             if i + 1 < n and lower[i + 1] == "to":
                 found = _according_to(tk, i + 2, history)
         elif word == "quoted":
             found = _quoted_as_saying(tk, i + 1, history)
-        elif _is_verb(tk, i):
+        elif text[i].islower() or _is_verb(tk, i):
             before = _skip_back(tk, i - 1)
             if before >= 0 and lower[before] in {"and", "but"}:
                 found = negated_subject
             else:
-                found = _speaker_of_verb(tk, i, history)
-                if found and any(_is_negation(w) for w in lower[before + 1:i]):
+                found = _speaker_of_verb(tk, i, before, history)
+                if found and before + 1 < i and any(_is_negation(w) for w in lower[before + 1:i]):
                     negated_subject, found = found, None
         if found:
             return found
@@ -348,7 +392,7 @@ def _speaker(frame: str, history: list[_Speaker]) -> _Speaker | None:
 
 
 def _is_negation(lower: str) -> bool:
-    return lower in {"not", "never"} or lower.endswith(("n't", "n’t"))
+    return lower in _NEGATIONS or lower.endswith(_NEGATED)
 
 
 def _is_headline(tk: _Tokens) -> bool:
@@ -369,7 +413,8 @@ def _is_verb(tk: _Tokens, i: int) -> bool:
             and all(w in _BOUNDARIES or _is_name_word(w) for w in before))
 
 
-def _speaker_of_verb(tk: _Tokens, i: int, history: list[_Speaker]) -> _Speaker | None:
+def _speaker_of_verb(tk: _Tokens, i: int, before: int, history: list[_Speaker]) -> _Speaker | None:
+    """The speaker of the verb at ``i``; ``before`` is _skip_back(tk, i - 1)."""
     text, lower = tk.text, tk.lower
     role = _VERBS[lower[i]]
     if role == "ing":
@@ -382,7 +427,6 @@ def _speaker_of_verb(tk: _Tokens, i: int, history: list[_Speaker]) -> _Speaker |
             lower[i - 1] in _DETERMINERS or lower[i - 1] in _NOUN_MARKERS
             or (text[i - 1].islower() and text[i - 1].endswith("ing"))):
         return None  # a noun: "another report of a strike", "is investigating reports"
-    before = _skip_back(tk, i - 1)
     if before >= 0 and lower[before] in _BE:
         return None  # "was recently announced"
     if before >= 0 and text[before] == ",":
@@ -390,7 +434,7 @@ def _speaker_of_verb(tk: _Tokens, i: int, history: list[_Speaker]) -> _Speaker |
         if apposed:
             return apposed
     # "told Syria Direct" names the listener, not the speaker.
-    if (i == 0 or text[i - 1] in {_QUOTE, ","}) and lower[i] not in _LISTENER_VERBS:
+    if (i == 0 or text[i - 1] in _QUOTE_OR_COMMA) and lower[i] not in _LISTENER_VERBS:
         return _inverted_subject(tk, i + 1, history)
     if before < 0 or text[before] == ",":
         return None
@@ -409,7 +453,7 @@ def _speaker_of_verb(tk: _Tokens, i: int, history: list[_Speaker]) -> _Speaker |
 
 def _skip_back(tk: _Tokens, j: int) -> int:
     text, lower = tk.text, tk.lower
-    while j >= 0 and (lower[j] in _AUX_ADVERBS or _is_negation(lower[j])
+    while j >= 0 and (lower[j] in _AUX_ADVERBS or lower[j] in _NEGATIONS or lower[j].endswith(_NEGATED)
                       or (text[j].islower() and text[j].endswith("ly"))):
         j -= 1
     return j
@@ -474,8 +518,8 @@ def _phrase_start(tk: _Tokens, end: int) -> int:
 def _is_content(word: str, lower: str) -> bool:
     if word.isupper() and len(word) > 1:
         return True  # an acronym: "WHO said"
-    return not (_is_boundary(word, lower) or lower in _PREPOSITIONS or lower in _AUX_ADVERBS
-                or lower in _BE or lower in _PRONOUNS or lower in _DETERMINERS
+    return not (word in _BOUNDARIES or lower in _FUNCTION_WORDS
+                or (lower in _CONJUNCTIONS and not word.isupper())
                 or (lower in _VERBS and word.islower())
                 or word.isdigit())  # a number ends a phrase: "at 0914 Homs governor says"
 
@@ -590,10 +634,10 @@ def _leading_subject(tk: _Tokens, history: list[_Speaker]) -> _Speaker | None:
 def _is_name_word(word: str) -> bool:
     if word.isupper() and len(word) > 1:
         return True
-    if not _NAME_WORD.match(word):
+    # _NAME_WORD matches whatever starts with A-Z; otherwise only after a prefix such as "al-".
+    if not ("A" <= word[:1] <= "Z" or (word[:1] in _NAME_PREFIX_STARTS and _NAME_WORD.match(word))):
         return False
-    lower = word.lower()
-    if lower in _DETERMINERS or lower in _CONJUNCTIONS or lower in _PREPOSITIONS or lower in _PRONOUNS:
+    if word.lower() in _NOT_NAME_WORDS:
         return False
     last = word.split("-")[-1]
     return not last.islower()  # "UK-based" and "Kurdish-led" describe, they do not name
@@ -608,7 +652,7 @@ def _resolve(tk: _Tokens, start: int, end: int, history: list[_Speaker]) -> _Spe
         apposed = _apposed_subject(tk, start - 1, history)
         if apposed and apposed.named:
             return apposed  # "Hekem Xelo, a senior Kurdish official from ... told"
-    if all(w in _DETERMINERS or w in _NOT_A_SUBJECT or w in _PRONOUNS for w in lower[start:end + 1]):
+    if _NOT_NAMING.issuperset(lower[start:end + 1]):
         return None
     if _is_name_word(text[end]):
         return _name(tk, start, end, history)
@@ -639,10 +683,24 @@ def _name(tk: _Tokens, start: int, end: int, history: list[_Speaker]) -> _Speake
     name = tk.phrase(run, end)
     # A later mention by surname ("Xelo added") is the person named in full before.
     # The earliest match, because news introduces a person in full before shortening the name.
-    for earlier in history:
-        if earlier.named and earlier.name.endswith(" " + name):
-            return earlier
-    return _Speaker(name, named=True)
+    return history.by_short_name.get(name) or _Speaker(name, named=True)
+
+
+class _History(list):
+    """The speakers found so far in a document, in order, with every shorter form of each named one
+    ("Mansour" and "Haji Mansour" for "Nasir Haji Mansour") mapped to the earliest speaker so
+    called: a dictionary, as a long document has thousands of speakers to search."""
+
+    def __init__(self):
+        super().__init__()
+        self.by_short_name: dict[str, _Speaker] = {}
+
+    def append(self, speaker: _Speaker) -> None:
+        super().append(speaker)
+        if speaker.named:
+            words = speaker.name.split(" ")
+            for k in range(1, len(words)):
+                self.by_short_name.setdefault(" ".join(words[k:]), speaker)
 
 
 def _antecedent(pronoun: str, history: list[_Speaker]) -> _Speaker | None:

@@ -95,6 +95,18 @@ def table_input_options(command):
     return command
 
 
+def _field_list(ctx, param, value):
+    if value is None:
+        return None
+    from .annotate import FIELDS
+
+    wanted = {f.strip() for f in value.split(",") if f.strip()}
+    unknown = sorted(wanted - set(FIELDS))
+    if unknown or not wanted:
+        raise click.BadParameter(f"{', '.join(unknown) or value!r} (choose from {', '.join(FIELDS)})")
+    return tuple(f for f in FIELDS if f in wanted)
+
+
 def _regex(ctx, param, value):
     import re
 
@@ -178,11 +190,14 @@ def train(data, out, force, artifact_format, seed, tags, folds, text_col, labels
 @click.option("--scheduler", metavar="ADDRESS",
               help="Dask scheduler, e.g. tcp://10.0.0.5:8786 [default: start a local cluster of --jobs workers].")
 @table_input_options
+@click.option("--fields", callback=_field_list, metavar="A,B,...",
+              help="Only these row fields (jsonl, csv, parquet); work for the others (casualty figures, "
+              "attribution) is skipped [default: all].")
 @click.option("--explain", "explain_top", type=click.IntRange(0), default=0, is_flag=False, flag_value=DEFAULT_TOP,
               help=f"Add to each row the n-grams that pushed each tag up and down [top {DEFAULT_TOP}; --explain=N for N].")
 @trust_option
 def predict(inputs, model_path, fmt, output, sentences, resume, jobs, engine, scheduler, text_col, id_col,
-            explain_top, trust):
+            fields, explain_top, trust):
     """Tag every sentence of text files, directories, globs, tables or stdin ('-', the default).
 
     Tables (CSV, JSONL, Parquet) give one document per row (--text-col, --id-col). One output row
@@ -206,6 +221,8 @@ def predict(inputs, model_path, fmt, output, sentences, resume, jobs, engine, sc
     from .writers import Output, rendered
 
     inputs = inputs or ("-",)
+    if fields and fmt in ("table", "html"):
+        raise click.UsageError(f"--fields does not apply to --format {fmt}, which shows fields of its own")
     if "-" in inputs and sys.stdin.isatty():
         log.info("reading text from standard input (end it with Ctrl-D)")
     model = load(model_path, trust=trust)
@@ -223,7 +240,7 @@ def predict(inputs, model_path, fmt, output, sentences, resume, jobs, engine, sc
         documents = iter_documents(inputs, skip=out.done, text_col=text_col, id_col=id_col)
         results = tag_in_parallel(
             model, documents, sentences, jobs, render=partial(rendered, fmt=fmt, tags=model.tags),
-            explain=explain_top,
+            explain=explain_top, **({"fields": fields} if fields else {}),
         )
         progress = Progress(enabled=False if log.level > logging.INFO else None)
         for document, chunk in results:

@@ -227,6 +227,8 @@ def arrow_table(rows: list[dict], tags: Sequence[str]):
         ("scores", pyarrow.struct([(tag, pyarrow.float64()) for tag in tags])),
         ("killed", integer), ("injured", integer), ("qualifier", text), ("source", text),
     ]
+    present = rows[0] if rows else {}
+    fields = [(name, kind) for name, kind in fields if not present or name in present]
     if rows and "explain" in rows[0]:
         fields.append(("explain", text))  # nested per tag and direction: kept as JSON text
         rows = [row | {"explain": json.dumps(row["explain"], ensure_ascii=False)} for row in rows]

@@ -156,6 +156,90 @@ def test_straight_quotes_and_lost_commas() -> None:
     assert sources == [None, "World Health Organization"]
 
 
+# --- the fast paths: cue pre-check and plain-frame tokens ----------------------------------------
+
+
+def test_document_without_cue_words_is_all_unattributed() -> None:
+    # No speech verb, "according" or "quoted" as a word ("Saidnaya" and "unsaid" are not "said").
+    sources = attribute([
+        "The army shelled the town on Tuesday.",
+        "Three houses burned near Saidnaya, and much was left unsaid.",
+        "The market in Homs reopened after repairs.",
+    ])
+    assert sources == [None, None, None]
+
+
+def test_quote_resolves_across_a_sentence_without_cue_words() -> None:
+    # The middle sentence has no cue word, so it skips the rules, but it is inside the quote.
+    assert attribute([
+        "The mayor spoke on Monday.",
+        "“The water is cut.",
+        "The bakeries are closed.",
+        "We need help,” Mona Farid said.",
+    ]) == [None, "Mona Farid", "Mona Farid", "Mona Farid"]
+    assert attribute([
+        "Mona Farid said on Monday: “The water is cut.",
+        "The bakeries are closed.",
+        "We need help.”",
+        "The siege began in May.",
+    ]) == ["Mona Farid", "Mona Farid", "Mona Farid", None]
+
+
+def test_cue_words_in_capitals_and_non_ascii_sentences_reach_the_rules() -> None:
+    sources = attribute([
+        "“Nothing is left,” said Nasir Derwîş.",
+        "Thousands fled.",
+        "“We lost everything,” Omar Saleh SAID.",
+    ])
+    assert sources == ["Nasir Derwîş", None, "Omar Saleh"]
+
+
+def reference_tokens(frame: str) -> list[tuple[str, int, int]]:
+    """The tokens as the rules define them: _TOKEN matches, trailing periods dropped but for acronyms."""
+    from classifier.attribution import _ACRONYM, _TOKEN
+
+    tokens = []
+    for match in _TOKEN.finditer(frame):
+        word = match.group()
+        if not _ACRONYM.fullmatch(word):
+            word = word.rstrip(".")
+        tokens.append((word, match.start(), match.end()))
+    return tokens
+
+
+@pytest.mark.parametrize(
+    "frame",
+    [
+        "Layla Haddad said the city was safe.",
+        "Rebels, who hold the town, said on Monday they had withdrawn.",
+        " \x1e , he said.",
+        "The U.S. envoy said.",
+        "The U.S.-backed SDF said.",
+        "U.S.A said the U.N. would meet.",
+        "Aleppo - Syrian state media reported.",
+        "Aleppo -Syrian state media,- reported -",
+        "Mr. Smith ... said .",
+        "Officials’ statement, state’s media said, .",
+        "Şerfan Derwîş (55) told ARA News: “...”",
+        "1.5 million people fled, the UN said..",
+        ".5 said A.",
+        "-",
+        "",
+    ],
+)
+def test_tokens_and_phrases_match_the_token_pattern(frame: str) -> None:
+    from classifier.attribution import _Tokens
+
+    expected = reference_tokens(frame)
+    tokens = _Tokens(frame)
+    assert tokens.text == [word for word, _, _ in expected]
+    assert tokens.lower == [word.lower() for word, _, _ in expected]
+    for i, (_, start, _) in enumerate(expected):
+        for j, (_, _, end) in enumerate(expected[i:], start=i):
+            # A fresh _Tokens each time: phrase() may switch a frame to the slower exact path.
+            assert _Tokens(frame).phrase(i, j) == " ".join(frame[start:end].rstrip(".").split())
+
+
 # --- the seed articles ---------------------------------------------------------------------------
 
 
