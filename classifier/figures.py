@@ -54,13 +54,17 @@ VAGUE = {
 }
 
 
+_DIGITS_RE = re.compile(r"\d{1,3}(?:,\d{3})+|\d+")
+_WORDS_SPLIT_RE = re.compile(r"[\s-]+")
+
+
 def parse_number(words: str) -> int | None:
     """"1,600" -> 1600, "twenty-five" -> 25, "two hundred" -> 200; None if not a number."""
     words = words.strip().lower()
-    if re.fullmatch(r"\d{1,3}(?:,\d{3})+|\d+", words):
+    if _DIGITS_RE.fullmatch(words):
         return int(words.replace(",", ""))
     total = current = 0
-    for word in re.split(r"[\s-]+", words):
+    for word in _WORDS_SPLIT_RE.split(words):
         if word in _UNITS:
             current += _UNITS[word]
         elif word in _TENS:
@@ -105,6 +109,7 @@ _COUNT = rf"{_COUNT_START}(?:(?:{_alternatives(QUALIFIERS)})\s+)?{_AMOUNT}{_NOT_
 _QUALIFIER_RE = re.compile(rf"({_alternatives(QUALIFIERS)})\s+", re.I)
 _RANGE_RE = re.compile(rf"(?:between\s+)?({_NUMBER})\s*(?:-|–|to|and)\s*{_NUMBER}$", re.I)
 _VAGUE_RE = re.compile(rf"({_alternatives(VAGUE)})(?:\s+of)?$", re.I)
+_YEAR_RE = re.compile(r"(?:19|20)\d\d")
 
 
 def _amount(count: str) -> tuple[int | None, str | None]:
@@ -116,8 +121,10 @@ def _amount(count: str) -> tuple[int | None, str | None]:
     if match := _QUALIFIER_RE.match(count):
         qualifier, count = match.group(1).lower(), count[match.end():]
     if match := _VAGUE_RE.match(count):
-        return VAGUE[match.group(1).lower()], "vague"
-    if re.fullmatch(r"(?:19|20)\d\d", count):  # a bare year ("in 2015"), never a head count
+        # casefold: the pattern ignores case the Unicode way, so "hundredſ" matches "hundreds".
+        amount = VAGUE.get(match.group(1).casefold())
+        return (amount, "vague") if amount is not None else (None, None)
+    if _YEAR_RE.fullmatch(count):  # a bare year ("in 2015"), never a head count
         return None, None
     if (number := parse_number(count)) is not None:  # "twenty-five" is one number, not a range
         return number, qualifier
@@ -354,13 +361,16 @@ assert len(_GATES) == len(_PATTERNS)
 _FIRST_STEMS = {stem for gate in _GATES for stem in gate[0]}
 # Any first stem at all; a stem that contains another is present only if that one is.
 _ANY_STEM = tuple(sorted(s for s in _FIRST_STEMS if not any(o != s and o in s for o in _FIRST_STEMS)))
-# Words of the causes in _NOT_VIOLENCE_AFTER and _NOT_VIOLENCE_BEFORE, but "old age" (see _Causes).
-_CAUSE_STEMS = (
-    "cold", "hunger", "starvation", "malnutrition", "illness", "disease", "cancer", "cholera", "covid",
-    "coronavirus", "heart", "natural", "exposure", "dehydration", "thirst", "hypothermia", "sickness",
-    "infection", "typhoid", "measles", "lack", "accident", "crash", "collision", "fire", "blaze", "flood",
-    "earthquake", "avalanche", "landslide", "storm",
-)
+# The groups numbered, so that a sentence can remember which it has in a list.
+_GROUPS = list(dict.fromkeys(group for gate in _GATES for group in gate))
+_GATE_NUMBERS = [tuple(_GROUPS.index(group) for group in gate) for gate in _GATES]
+# A group whose every stem contains a stem of another group is present only if that one is, so
+# finding a group present or missing may settle others (finding no "wound", "injur", "hurt" or "maim"
+# settles that "injuries" is missing too).
+_HAS = [[b for b, group_b in enumerate(_GROUPS) if all(any(stem in s for stem in group) for s in group_b)]
+        for group in _GROUPS]  # groups that have a stem of the group in every stem: missing if it is
+_IN = [[b for b, group_b in enumerate(_GROUPS) if all(any(stem in s for stem in group_b) for s in group)]
+       for group in _GROUPS]  # groups with a stem in every stem of the group: present if it is
 # Under re.I these match an ASCII letter without lowering to it.
 _FOLDS = str.maketrans({"İ": "i", "ı": "i", "ſ": "s"})
 
@@ -372,14 +382,37 @@ def _lowered(text: str) -> str:
 
 # 2. Starts. Most patterns begin with a count, or with a verb of killing or injury, so in an ASCII
 #    sentence (where the lowered text lines up with the text) a pattern is tried only where one can
-#    start, rather than searched from every character. A count starts with a qualifier and the space
-#    after it, "between" and a space, a vague amount, or a number; a single word may run on ("fiveto
-#    six"), so number words are prefixes. _VICTIMS may also start with "a", "an" or "another" and a space.
-_COUNT_START_RE = (
-    rf"(?<!\w)(?=\d|between\s|(?:{_alternatives(QUALIFIERS)})\s|{_alternatives(VAGUE)}|{_WORD_NUMBER}"
-)
-_COUNT_STARTS = re.compile(_COUNT_START_RE + ")")
-_VICTIMS_STARTS = re.compile(_COUNT_START_RE + r"|(?:an?|another)\s)")
+#    start, rather than searched from every character. A count starts at a word with a digit, a
+#    qualifier and the space after it, "between" and a space, a vague amount, or a number word; a
+#    single word may run on ("fiveto six"), so it is a prefix. _VICTIMS may also start with "a", "an"
+#    or "another" and a space. (The words are in a trie, which the re module goes through faster.)
+def _trie(phrases) -> str:
+    """A regular expression for any of the phrases (a space in one stands for \\s+), as a trie."""
+    tree: dict = {}
+    for phrase in phrases:
+        node = tree
+        for character in phrase:
+            node = node.setdefault(character, {})
+        node[""] = {}
+
+    def branches(node: dict) -> str:
+        alternatives = [
+            (r"\s+" if character == " " else re.escape(character)) + branches(child)
+            for character, child in sorted(node.items()) if character
+        ]
+        if not alternatives:
+            return ""
+        if "" in node:
+            alternatives.append("")  # a phrase ends here, after the longer ones that go on
+        return alternatives[0] if len(alternatives) == 1 else f"(?:{'|'.join(alternatives)})"
+
+    return branches(tree)
+
+
+_VICTIMS_START_RE = r"(?<!\w)(?=\d|" + _trie([
+    *(f"{qualifier} " for qualifier in QUALIFIERS), *VAGUE, *_UNITS, *_TENS, "between ", "a ", "an ", "another ",
+]) + ")"
+_VICTIMS_STARTS = re.compile(_VICTIMS_START_RE)
 # A verb starts with one of these (anywhere: the first pattern has no \b before its verb).
 _KILLING_STARTS = ("kill", "shot", "shooting", "execut", "massacr", "slaughter", "murder", "assassinat",
                    "behead", "slew", "claim", "took", "taking", "cost")
@@ -388,36 +421,41 @@ _DEATH_OF_STARTS = _DEATH_OF_STEMS
 # "was", "has been", "had been", "he", "she"
 _ONE_STARTS = re.compile(r"(?<!\w)(?=was\s|has\s|had\s|he\s|she\s)")
 # What a pattern that begins with a verb needs from there on to a place where _VICTIMS can start.
-_VICTIMS_START_RE = _VICTIMS_STARTS.pattern
 _KILLING_HEAD = re.compile(rf"{_KILLING}\s+{_VICTIMS_START_RE}", re.I)
 _INJURING_HEAD = re.compile(rf"{_INJURING}\s+{_VICTIMS_START_RE}", re.I)
 _DEATH_OF_HEAD = re.compile(rf"{_DEATH_OF}\s+of\s+{_VICTIMS_START_RE}", re.I)
 
 
+# "killed and wounded", "injured, killed": both kinds of verb, as the second combined pattern needs them.
+_KILLED_AND_INJURED = re.compile(
+    rf"(?:{_KILLED}{_AND_OR_COMMA}{_INJURED}|{_INJURED}{_AND_OR_COMMA}{_KILLED})\b", re.I
+)
+
+
 class _Start(NamedTuple):
-    """Where a pattern's matches can start: at the places where any of the finders (a regular expression,
-    or stems found anywhere) matches the lowered text that come before a stem of each group in after,
-    and where head matches the lowered text."""
+    """Where a pattern's matches can start: at the places where one of the finders (a regular
+    expression, or stems found anywhere) matches the lowered text, that come before a stem of each
+    group in after (or a match of it, if a regular expression), and where head matches the lowered text."""
 
     finders: tuple[re.Pattern | tuple[str, ...], ...] = ()  # () for anywhere: search
-    after: tuple[tuple[str, ...], ...] = ()
+    after: tuple[tuple[str, ...] | re.Pattern, ...] = ()
     head: re.Pattern | None = None
 
 
 _STARTS: list[_Start] = [
     _Start((_KILLING_STARTS, _INJURING_STARTS)),
-    _Start((_VICTIMS_STARTS,), (_KILLED_STEMS, _INJURED_STEMS)),
-    _Start((_COUNT_STARTS,), (("casualties", "victims"),)),
+    _Start((_VICTIMS_STARTS,), (_KILLED_AND_INJURED,)),
+    _Start((_VICTIMS_STARTS,), (("casualties", "victims"),)),
     _Start(), _Start(), _Start(),
-    _Start((_COUNT_STARTS,), (("themselves",),)),
+    _Start((_VICTIMS_STARTS,), (("themselves",),)),
     _Start(),
     _Start((_KILLING_STARTS,), head=_KILLING_HEAD),
     _Start((_INJURING_STARTS,), head=_INJURING_HEAD),
     _Start(), _Start(),
     _Start((_VICTIMS_STARTS,), (_KILLED_STEMS,)),
     _Start((_VICTIMS_STARTS,), (_INJURED_STEMS,)),
-    _Start((_COUNT_STARTS,), (("deaths", "fatalities", "bodies", "corpses"),)),
-    _Start((_COUNT_STARTS,), (("injuries",),)),
+    _Start((_VICTIMS_STARTS,), (("deaths", "fatalities", "bodies", "corpses"),)),
+    _Start((_VICTIMS_STARTS,), (("injuries",),)),
     _Start((_DEATH_OF_STARTS,), head=_DEATH_OF_HEAD),
     _Start(),
     _Start((_ONE_STARTS,), (_KILLED_STEMS,)),
@@ -427,6 +465,7 @@ assert len(_STARTS) == len(_PATTERNS)
 
 
 _PASSIVE_BEFORE = re.compile(r"\b(?:were|was|been|being|be|are|is)\s+(?:\w+\s+)?$", re.I)
+# The longest ending of _PLURAL is 9 characters ("personnel"), and $ may stand before a final newline.
 _PLURAL = re.compile(
     r"(?:s|people|men|police|personnel|staff|children|elderly|Lebanese|Sudanese|Chinese|Druze|Turkmen)$", re.I
 )
@@ -468,7 +507,11 @@ def casualty_figures(text: str) -> Figures:
     lowered = _lowered(text)
     if not any(map(lowered.__contains__, _ANY_STEM)):
         return _NO_FIGURES  # no word of killing or injury at all
-    parts = list(_parts(text, lowered))
+    return _figures(list(_parts(text, lowered)))
+
+
+def _figures(parts: list[_Part]) -> Figures:
+    """The figures that the parts found in a text add up to."""
     if not parts:
         return _NO_FIGURES
     killed = [p for p in parts if p.kind == "killed"]
@@ -496,20 +539,21 @@ def _qualifier(qualifiers: list[str | None]) -> str | None:
 
 def _parts(text: str, lowered: str):
     taken: list[tuple[int, int]] = []
-    present: dict[tuple[str, ...], bool] = {}  # gate groups found so far
+    present: list[bool | None] = [None] * len(_GROUPS)  # which gate groups the text has, once known
     # (Keyed by id: hashing a compiled pattern hashes all its code.)
     starts: dict[int, list[int]] = {}  # start places found so far, by id(finder)
     ascii_ = text.isascii()
-    causes = _Causes(lowered)
-    for (kind, pattern), gate, (finders, after, head) in zip(_PATTERNS, _GATES, _STARTS):
+    for (kind, pattern), gate, (finders, after, head) in zip(_PATTERNS, _GATE_NUMBERS, _STARTS):
         for group in gate:
-            if (found := present.get(group)) is None:
-                found = present[group] = any(map(lowered.__contains__, group))
+            if (found := present[group]) is None:
+                found = any(map(lowered.__contains__, _GROUPS[group]))
+                for settled in _IN[group] if found else _HAS[group]:
+                    present[settled] = found
             if not found:
                 break
         else:
             if not (finders and ascii_):
-                yield from _matches(kind, pattern, text, taken, pattern.search, causes)
+                yield from _matches(kind, pattern, text, taken, pattern.search)
                 continue
             places = []
             for finder in finders:
@@ -520,28 +564,21 @@ def _parts(text: str, lowered: str):
                 places = sorted(set(places))
             for group in after:
                 # a match starts before the start of its verb or noun, so before the last of its stems
-                last = max(map(lowered.rfind, group))
-                places = places[:bisect_left(places, last)]
+                places = places[:bisect_left(places, _last(group, lowered))]
             if head:
                 places = [place for place in places if head.match(lowered, place)]
             if places:
-                yield from _matches(kind, pattern, text, taken, _Starts(pattern, places).search, causes)
+                yield from _matches(kind, pattern, text, taken, _Starts(pattern, places).search)
 
 
-class _Causes:
-    """Whether the text may name a cause of death other than violence: true if it has a word that
-    _NOT_VIOLENCE_AFTER or _NOT_VIOLENCE_BEFORE needs (worked out when first asked)."""
-
-    __slots__ = ("lowered", "named")
-
-    def __init__(self, lowered: str):
-        self.lowered, self.named = lowered, None
-
-    def __bool__(self) -> bool:
-        if self.named is None:
-            lowered = self.lowered
-            self.named = any(map(lowered.__contains__, _CAUSE_STEMS)) or ("old" in lowered and "age" in lowered)
-        return self.named
+def _last(group: tuple[str, ...] | re.Pattern, lowered: str) -> int:
+    """Where the last of the group's stems, or the last match of a regular expression, starts (or -1)."""
+    if not isinstance(group, re.Pattern):
+        return max(map(lowered.rfind, group))
+    last = -1
+    while match := group.search(lowered, last + 1):  # matches may overlap
+        last = match.start()
+    return last
 
 
 def _places(finder: re.Pattern | tuple[str, ...], lowered: str) -> list[int]:
@@ -582,11 +619,11 @@ class _Starts:
         return None
 
 
-def _matches(kind, pattern, text, taken, search, causes=True):
+def _matches(kind, pattern, text, taken, search):
     position = 0
     while match := search(text, position):
         start, end = match.span()
-        part = False if any(start < e and s < end for s, e in taken) else _part(kind, match, text, causes)
+        part = False if any(start < e and s < end for s, e in taken) else _part(kind, match, text)
         if part is False:
             # A refused match ("2016 Ten civilians injured") may hide a good one that starts inside it.
             position = start + 1
@@ -597,15 +634,33 @@ def _matches(kind, pattern, text, taken, search, causes=True):
             yield part
 
 
-def _part(kind: str | None, match: re.Match, text: str, causes=True) -> _Part | None | bool:
-    """What one match counts: a part, None (a combined figure, counted as nothing), or False (no match).
+_BACK = {words: re.compile(r"\s*\w*" * words) for words in (2, 4)}
 
-    causes is false only where the text names no cause of death but violence (see _Causes).
+
+def _words_back(words: int, text: str, start: int) -> int:
+    """Where the last few words before start begin, with only space between and after them.
+
+    A pattern that ends at start with $ and holds no more than that many words (runs of word
+    characters) with nothing but space between and after them matches nowhere before this place, so
+    searching it from here rather than from 0 finds the same (_PASSIVE_BEFORE: "were" and a word;
+    _NOT_VIOLENCE_BEFORE: "an house fire" and "has"). The text before start is read backwards.
     """
+    return start - _BACK[words].match(text[start - 1::-1]).end() if start else 0
+
+
+def _plural(noun: str) -> bool:
+    """Whether _PLURAL finds the noun plural, looking only at its end."""
+    return _PLURAL.search(noun, max(0, len(noun) - 10)) is not None
+
+
+def _part(kind: str | None, match: re.Match, text: str) -> _Part | None | bool:
+    """What one match counts: a part, None (a combined figure, counted as nothing), or False (no match)."""
     if kind is None:
         return None
     start, end = match.span()
-    if causes and (_NOT_VIOLENCE_AFTER.match(text, end) or _NOT_VIOLENCE_BEFORE.search(text, 0, start)):
+    if _NOT_VIOLENCE_AFTER.match(text, end) or _NOT_VIOLENCE_BEFORE.search(
+        text, _words_back(4, text, start), start
+    ):
         return None
     if kind in ("one killed", "one injured"):
         if _NEGATED.search(text, 0, start) and not match.group().lower().startswith(("he", "she")):
@@ -626,22 +681,24 @@ def _part(kind: str | None, match: re.Match, text: str, causes=True) -> _Part | 
         if not _AFTER_PASSIVE.match(text, end):
             return False
     if verb and "aux" not in groups:
-        if _PASSIVE_BEFORE.search(text, 0, start):
+        if _PASSIVE_BEFORE.search(text, _words_back(2, text, start), start):
             return False  # "three were killed, a woman among them": what follows is no object
         if groups.get("noun") is None and not _AFTER_OBJECT.match(text, end):
             return False
     count, qualifier = _amount(groups["count"])
     if count is None:
         return False
-    if count > 1 and groups.get("noun") and not _PLURAL.search(groups["noun"]):
+    if count > 1 and (noun := groups.get("noun")) and not _plural(noun):
         return False  # "85 Related Daesh Commander Killed": the number belongs to something else
-    for conjunct in _CONJUNCT_RE.finditer(more_groups) if (more_groups := groups.get("more")) else ():
+    more_groups = groups.get("more")
+    for conjunct in _CONJUNCT_RE.finditer(more_groups) if more_groups else ():  # none in ""
         more, more_qualifier = _amount(conjunct.group("conjunct") or "a")  # a relative is one
         count += more or 0
         qualifier = _qualifier([qualifier, more_qualifier])
     if kind == "themselves":
         attackers, _ = _amount(groups["attackers"])
         return _Part("killed", count + (attackers or 0), qualifier)
-    if "elf" in (whole := match.group()).lower() and _OTHERS_AFTER_SELF.match(whole):  # "self"
+    # (Only "self" needs the pattern; no other character folds to "e", "l" or "f" under re.I.)
+    if "elf" in (whole := match.group()).lower() and _OTHERS_AFTER_SELF.match(whole):
         count += 1
     return _Part(kind, count, qualifier)

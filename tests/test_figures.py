@@ -2,11 +2,13 @@
 
 from __future__ import annotations
 
+import re
 from pathlib import Path
 
 import pandas as pd
 import pytest
 
+from classifier import figures
 from classifier.figures import Figures, casualty_figures, parse_number
 
 SEED = Path(__file__).resolve().parent.parent / "data" / "labeled" / "seed.csv"
@@ -206,3 +208,80 @@ def test_seed_sentences_without_casualty_report_give_no_figures():
         if (got := casualty_figures(row.text)) != Figures(None, None, None)
     ]
     assert not wrong, "\n".join(wrong)
+
+
+# --- sentences without a word of killing or injury, and the shortcuts that skip them -------------
+
+NO_CASUALTY_WORDS = [
+    "Kurds Blame Syrian Regime for Facilitating ISIS Attacks in Qamishli",
+    "28 July, 2016",
+    "More than 40 NDF members surrendered to the Kurdish forces on Monday.",
+    "At least 3,000 families fled the town, and 12 buses carried 400 people to the camps.",
+    "The regime pays $5 million in salaries to 20,000 fighters every two months.",
+    "",
+]
+
+
+@pytest.mark.parametrize("text", NO_CASUALTY_WORDS)
+def test_text_without_casualty_words_gives_no_figures(text):
+    assert casualty_figures(text) == Figures(None, None, None)
+
+
+def _shortcut_cases() -> list[str]:
+    """Sentences to hold the shortcuts of casualty_figures to the full search: the cases and the seed,
+    as written, upper-cased and with characters that re.I folds to ASCII letters, and each word of
+    killing and injury in its own sentence."""
+    texts = [text for text, _ in CASES] + _seed()["text"].tolist()
+    verbs = re.findall(r"[a-z]+", figures._KILLED + figures._KILLING + figures._INJURED + figures._INJURING)
+    texts += [f"{n} people were {verb} and {verb} 3 others" for n, verb in zip(("Two", "12", "dozens"), verbs * 3)]
+    texts += [f"Gunmen {verb} a man, {verb} 7 civilians and {verb}" for verb in verbs]
+    texts += [
+        "fiveto six people were killed", "Forces killed and wounded 5", "2 KILLED, 4 HURT",
+        "ſeven people were Killed", "Seven people were İnjured", "Twelve people were killed",  # re.I folds
+        "Two people were killed\n", "He was killed\tand she was wounded", "the number of dead rose to 40",
+        "Three people were also killed a woman among them", "IS has killed hundreds of people in Raqqa.",
+        "Air raids believed to be Russian killed 10 civilians", "Ten died in a house fire that had killed 3",
+    ]
+    return texts + [text.upper() for text in texts] + [text.replace("s", "ſ").replace("k", "K") for text in texts]
+
+
+def test_shortcuts_find_what_the_full_search_finds():
+    for text in _shortcut_cases():
+        try:
+            plain = list(figures._parts_plain(text))
+        except KeyError:  # a vague amount spelled with "ſ" is not in VAGUE (see _amount): so both ways
+            with pytest.raises(KeyError):
+                casualty_figures(text)
+            continue
+        assert list(figures._parts(text, figures._lowered(text))) == plain, text
+        assert casualty_figures(text) == figures._figures(plain), text
+
+
+def _span(match: re.Match | None) -> tuple[int, int] | None:
+    return match and match.span()
+
+
+def test_searches_back_from_a_match_look_only_as_far_back_as_they_can_match():
+    # _part searches some patterns that end where a match starts (or a noun ends) only near there.
+    texts = [text for text, _ in CASES] + [
+        "Three people were also killed a woman among them", "IS has killed hundreds of people in Raqqa.",
+        "Cold has killed 5 and an house fire which killed 3, hunger  that\n killed 2 ", "were \n\t is  \n",
+        "A FIRE HAD KILLED TWO; fLoOdS have killed four\n", "2 Storms killed 3 as they were being evacuated",
+        "The raid killed 24 military PERSONNEL\n",
+    ]
+    for text in texts:
+        for start in range(len(text) + 1):
+            for words, pattern in ((2, figures._PASSIVE_BEFORE), (4, figures._NOT_VIOLENCE_BEFORE)):
+                back = figures._words_back(words, text, start)
+                assert _span(pattern.search(text, back, start)) == _span(pattern.search(text, 0, start)), text
+            noun = text[:start]
+            assert figures._plural(noun) == bool(figures._PLURAL.search(noun)), noun
+
+
+@pytest.mark.parametrize(
+    "text, killed",
+    [("hundredſ of people were killed", 100), ("ſeveral people were killed", 3), ("ſeven people were killed", None)],
+)
+def test_letters_the_pattern_folds_to_ascii_never_crash(text, killed):
+    # The regular expressions ignore case the Unicode way ("ſ" matches "s"); the lookups must agree.
+    assert casualty_figures(text).killed == killed
