@@ -6,7 +6,8 @@ Builds a corpus of at least --mb MB of text files from the FA-KES articles (repe
 1 MB files, as an archive of wires would be), then times, each --runs times, interleaved:
 
 - claimtag: `claimtag predict CORPUS --output out.jsonl` (raw text in, JSONL rows out: segmenting,
-  scoring, casualty figures, attribution), with --jobs 1 and --jobs 2;
+  scoring, casualty figures, attribution), with --jobs 1 and --jobs 2, and with --jobs 1 and
+  `--fields` limited to what fastText gives (offsets, text, tags, scores: no figures, no source);
 - fastText (fasttext-wheel), trained on the same labeled data (one-vs-all, word bigrams), in one
   process, predicting every tag's probability for the same sentences, already split (claimtag's
   segmenter, one per line; the split is not timed). Timed twice: the predict call alone, and end to
@@ -36,6 +37,11 @@ FAKES = ROOT.parent / "shared" / "corpora" / "fa-kes" / "fa-kes.csv"
 CLAIMTAG = [str(ROOT / ".venv" / "bin" / "claimtag"), "-q"]
 PYTHON = str(ROOT / ".venv" / "bin" / "python")
 FILE_BYTES = 1 << 20
+CLAIMTAG_RUNS = {
+    "claimtag --jobs 1": ["--jobs", "1"],
+    "claimtag --jobs 2": ["--jobs", "2"],
+    "claimtag -j1 tags only": ["--jobs", "1", "--fields", "document,sentence,start,end,text,tags,scores"],
+}
 
 FASTTEXT_PREDICT = r'''
 import json, sys, time
@@ -123,13 +129,12 @@ def main() -> None:
         script = work / "fasttext_predict.py"
         script.write_text(FASTTEXT_PREDICT)
 
-        results: dict[str, list] = {"claimtag --jobs 1": [], "claimtag --jobs 2": [], "fastText end to end": [],
-                                    "fastText predict call": []}
+        results: dict[str, list] = {"claimtag --jobs 1": [], "claimtag --jobs 2": [], "claimtag -j1 tags only": [],
+                                    "fastText end to end": [], "fastText predict call": []}
         memory: dict[str, int] = {}
         for run in range(args.runs):
-            for jobs in (1, 2):
-                name = f"claimtag --jobs {jobs}"
-                elapsed, peak, _ = timed([*CLAIMTAG, "predict", str(corpus), "--jobs", str(jobs), "-o", str(work / "out.jsonl")])
+            for name, options in CLAIMTAG_RUNS.items():
+                elapsed, peak, _ = timed([*CLAIMTAG, "predict", str(corpus), *options, "-o", str(work / "out.jsonl")])
                 results[name].append(n_sentences / elapsed)
                 memory[name] = max(memory.get(name, 0), peak)
             elapsed, peak, out = timed([PYTHON, str(script), str(model_file), str(sentences_file),
@@ -149,6 +154,9 @@ def main() -> None:
         print(f"\nclaimtag --jobs 1 / fastText predict call: {j1 / median['fastText predict call']:.2f}x")
         print(f"claimtag --jobs 1 / fastText end to end:   {j1 / median['fastText end to end']:.2f}x")
         print(f"claimtag --jobs 2 / claimtag --jobs 1:     {j2 / j1:.2f}x")
+        tags_only = median["claimtag -j1 tags only"]
+        print(f"claimtag -j1 tags only / fastText predict call: {tags_only / median['fastText predict call']:.2f}x")
+        print(f"claimtag -j1 tags only / fastText end to end:   {tags_only / median['fastText end to end']:.2f}x")
 
         if args.memory_gb:
             shutil.rmtree(corpus)
