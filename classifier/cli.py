@@ -178,7 +178,8 @@ def train(data, out, force, artifact_format, seed, tags, folds, text_col, labels
 @click.argument("inputs", nargs=-1)
 @model_option
 @click.option("--format", "fmt", type=click.Choice(FORMATS), default=FORMATS[0],
-              show_default=True, help="Output format; table is for reading.")
+              show_default=True, help="Output format: table is for reading, html a highlighted document view, "
+              "parquet typed columns (needs --output).")
 @click.option("--output", "-o", default="-", show_default=True, help="Output file; '-' is stdout.")
 @click.option("--sentences", is_flag=True, help="Each input line is one sentence (no segmentation).")
 @click.option("--resume", is_flag=True,
