@@ -9,15 +9,12 @@ kept as it is (``white-space: pre-wrap``), so the page shows each document exact
 from __future__ import annotations
 
 import re
-import sys
 from collections import Counter
 from html import escape
-from pathlib import Path
 from typing import Sequence
 
 from .readers import Document
 
-STDOUT = "-"
 DEFAULT_TITLE = "claimtag report"
 
 # Light backgrounds (dark text on all of them is above 10:1 contrast) and a darker edge of the same
@@ -159,18 +156,6 @@ class HtmlReport:
             f"<script>{_SCRIPT}</script>\n"
             "</body>\n</html>\n"
         )
-
-    def write(self, path: str | Path) -> None:
-        """Write the page to ``path`` (it appears only once complete), or to stdout for ``-``."""
-        page = self.render()
-        if str(path) == STDOUT:
-            sys.stdout.write(page)
-            sys.stdout.flush()
-            return
-        from .writers import atomic_path
-
-        with atomic_path(path) as temporary:
-            temporary.write_text(page, encoding="utf-8")
 
     def _ordered(self, tags) -> list[str]:
         present = set(tags)

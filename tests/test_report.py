@@ -63,11 +63,17 @@ SECOND_SENTENCES = [
 ]
 
 
+def documents_with_rows() -> list:
+    return [
+        (FIRST, rows_for(FIRST, FIRST_SENTENCES, {2: {"killed": 3, "qualifier": "at least", "source": "the Observatory"}})),
+        (SECOND, rows_for(SECOND, SECOND_SENTENCES)),
+    ]
+
+
 def make_report() -> HtmlReport:
     report = HtmlReport(TAGS)
-    report.add(FIRST, rows_for(FIRST, FIRST_SENTENCES, {
-        2: {"killed": 3, "qualifier": "at least", "source": "the Observatory"}}))
-    report.add(SECOND, rows_for(SECOND, SECOND_SENTENCES))
+    for document, rows in documents_with_rows():
+        report.add(document, rows)
     return report
 
 
@@ -248,14 +254,20 @@ def test_an_empty_report_is_a_page():
     assert legend_counts(page)["documents"] == 0
 
 
-def test_write_to_a_file_and_to_stdout(tmp_path, capsys):
-    report = make_report()
+def test_predict_output_writes_the_page_to_a_file_and_to_stdout(tmp_path, capsys):
+    from classifier.writers import Output
+
+    def write(target):
+        with Output(target, "html", tags=TAGS) as out:
+            for document, rows in documents_with_rows():
+                out.write(document, rows)
+
     target = tmp_path / "report.html"
-    report.write(target)
-    assert target.read_text(encoding="utf-8") == report.render()
-    assert [p.name for p in tmp_path.iterdir()] == ["report.html"]
-    report.write("-")
-    assert capsys.readouterr().out == report.render()
+    write(target)
+    assert target.read_text(encoding="utf-8") == make_report().render()
+    assert [p.name for p in tmp_path.iterdir()] == ["report.html"]  # no partial file left
+    write("-")
+    assert capsys.readouterr().out == make_report().render()
 
 
 def test_with_rows_from_the_bundled_model():
@@ -301,7 +313,7 @@ def chromium(page: Path, profile: Path, *options: str) -> subprocess.CompletedPr
 @pytest.fixture
 def rendered_page(tmp_path) -> Path:
     path = tmp_path / "report.html"
-    make_report().write(path)
+    path.write_text(make_report().render(), encoding="utf-8")
     return path
 
 
