@@ -55,46 +55,6 @@ artifact_format_option = click.option(
 )
 
 
-def column_options(command):
-    for option in reversed(
-        [
-            click.option("--text-col", default="text", show_default=True, help="Column with the sentence."),
-            click.option("--labels-col", default="labels", show_default=True,
-                         help="Column with the tags, joined by '|' (empty for other)."),
-        ]
-    ):
-        command = option(command)
-    return command
-
-
-def recipe_options(command):
-    """How a model is trained and cross-validated: shared by train and evaluate --cv."""
-    for option in reversed(
-        [
-            click.option("--seed", default=0, show_default=True, help="Random seed; the same seed gives the same model."),
-            click.option("--tags", callback=_tag_list, help="Comma-separated tags to learn [default: all in the data]."),
-            click.option("--folds", default=5, show_default=True, type=click.IntRange(2), help="Cross-validation folds."),
-            column_options,
-            click.option("--group-col", default="article", show_default=True,
-                         help="Column naming the article; cross-validation holds out whole articles."),
-        ]
-    ):
-        command = option(command)
-    return command
-
-
-def table_input_options(command):
-    for option in reversed(
-        [
-            click.option("--text-col", default="text", show_default=True,
-                         help="Text column of table inputs (CSV, JSONL, Parquet)."),
-            click.option("--id-col", help="Id column of table inputs, carried into the output [default: row number]."),
-        ]
-    ):
-        command = option(command)
-    return command
-
-
 def _field_list(ctx, param, value):
     if value is None:
         return None
@@ -126,6 +86,40 @@ def _tag_list(ctx, param, value):
     if unknown or not tags:
         raise click.BadParameter(f"{', '.join(unknown) or value!r} (choose from {', '.join(TAGS)})")
     return tags
+
+
+def _options(*decorators):
+    """Several options as one decorator, applied in the order listed (as they show in --help)."""
+
+    def apply(command):
+        for decorator in reversed(decorators):
+            command = decorator(command)
+        return command
+
+    return apply
+
+
+column_options = _options(
+    click.option("--text-col", default="text", show_default=True, help="Column with the sentence."),
+    click.option("--labels-col", default="labels", show_default=True,
+                 help="Column with the tags, joined by '|' (empty for other)."),
+)
+
+# How a model is trained and cross-validated: shared by train and evaluate --cv.
+recipe_options = _options(
+    click.option("--seed", default=0, show_default=True, help="Random seed; the same seed gives the same model."),
+    click.option("--tags", callback=_tag_list,
+                 help="Comma-separated tags to learn [default: all in the data]."),
+    click.option("--folds", default=5, show_default=True, type=click.IntRange(2), help="Cross-validation folds."),
+    column_options,
+    click.option("--group-col", default="article", show_default=True,
+                 help="Column naming the article; cross-validation holds out whole articles."),
+)
+
+table_input_options = _options(
+    click.option("--text-col", default="text", show_default=True, help="Text column of table inputs (CSV, JSONL, Parquet)."),
+    click.option("--id-col", help="Id column of table inputs, carried into the output [default: row number]."),
+)
 
 
 @click.group(context_settings={"help_option_names": ["-h", "--help"]})

@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import logging
 
+import numpy as np
 import pytest
 
 from classifier.data import LabeledData
@@ -53,6 +54,34 @@ def make_labeled(rows=None) -> LabeledData:
         origins=[f"synthetic:{i + 2}" for i in range(len(rows))],
         files=[],
     )
+
+
+# One sentence per tag that any model trained on the synthetic corpus gets right.
+OBVIOUS = {
+    "accusation": "The rebels accused the army of shelling the hospital.",
+    "casualty_report": "At least 40 people were killed in the town on Friday.",
+    "denial": "The ministry denied that the police attacked the town and rejected the reports.",
+    "demand": "The guards called on the militia to withdraw from the town immediately.",
+}
+
+
+@pytest.fixture(scope="module")
+def corpus():
+    """The synthetic corpus as texts, a 0/1 tag matrix and article groups."""
+    from classifier.tags import TAGS
+
+    data = make_labeled()
+    return data.texts, data.indicator(TAGS), np.array(data.groups)
+
+
+@pytest.fixture(scope="module")
+def fitted(corpus):
+    """A pipeline fitted on the synthetic corpus (all four tags)."""
+    from classifier.pipeline import build_pipeline
+    from classifier.tags import TAGS
+
+    texts, Y, groups = corpus
+    return build_pipeline(TAGS, random_state=0).fit(texts, Y, tags__groups=groups)
 
 
 @pytest.fixture

@@ -404,7 +404,7 @@ def test_train_format_skops(run, labeled, tmp_path):
 
 def test_info_shows_the_digest_check(run, model):
     readable = run("info", model).stdout
-    assert f"format     joblib, sha256 " in readable
+    assert "format     joblib, sha256 " in readable
     assert f"sha256 matches {model.name}.sha256" in readable
 
 

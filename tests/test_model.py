@@ -16,28 +16,12 @@ from classifier.pipeline import build_pipeline
 from classifier.scorer import FastScorer
 from classifier.tags import TAGS
 
-from conftest import make_labeled
+from conftest import OBVIOUS, make_labeled
 
 ROOT = Path(__file__).resolve().parent.parent
 
-OBVIOUS = {
-    "accusation": "The rebels accused the army of shelling the hospital.",
-    "casualty_report": "At least 40 people were killed in the town on Friday.",
-    "denial": "The ministry denied that the police attacked the town and rejected the reports.",
-    "demand": "The guards called on the militia to withdraw from the town immediately.",
-}
 
 
-@pytest.fixture(scope="module")
-def corpus():
-    data = make_labeled()
-    return data.texts, data.indicator(TAGS), np.array(data.groups)
-
-
-@pytest.fixture(scope="module")
-def fitted(corpus):
-    texts, Y, groups = corpus
-    return build_pipeline(TAGS).fit(texts, Y, tags__groups=groups)
 
 
 def _with_median_thresholds(fitted, texts):

@@ -17,26 +17,10 @@ import classifier.pipeline as pipeline_module
 from classifier.pipeline import TagClassifier, best_threshold, build_pipeline
 from classifier.tags import TAGS
 
-from conftest import make_labeled, synthetic_rows
-
-OBVIOUS = {
-    "accusation": "The rebels accused the army of shelling the hospital.",
-    "casualty_report": "At least 40 people were killed in the town on Friday.",
-    "denial": "The ministry denied that the police attacked the town and rejected the reports.",
-    "demand": "The guards called on the militia to withdraw from the town immediately.",
-}
+from conftest import OBVIOUS, make_labeled, synthetic_rows
 
 
-@pytest.fixture(scope="module")
-def corpus():
-    data = make_labeled()
-    return data.texts, data.indicator(TAGS), np.array(data.groups)
 
-
-@pytest.fixture(scope="module")
-def fitted(corpus):
-    texts, Y, groups = corpus
-    return build_pipeline(TAGS, random_state=0).fit(texts, Y, tags__groups=groups)
 
 
 def _features(texts):

@@ -27,8 +27,6 @@ from classifier.scorer import FastScorer
 from classifier.segment import iter_sentences
 from classifier.tags import TAGS
 
-from conftest import make_labeled
-
 DATA = Path(__file__).resolve().parent.parent / "data"
 ATOL = 1e-9
 
@@ -39,12 +37,6 @@ def assert_same_scores(scorer: FastScorer, pipeline, texts: list[str]) -> np.nda
     assert ours.shape == reference.shape == (len(texts), len(scorer.tags))
     np.testing.assert_allclose(ours, reference, rtol=0, atol=ATOL)
     return ours
-
-
-@pytest.fixture(scope="module")
-def corpus():
-    data = make_labeled()
-    return data.texts, data.indicator(TAGS), np.array(data.groups)
 
 
 def fit_variant(corpus, tags=TAGS, Y=None, **tfidf):

@@ -7,7 +7,6 @@ import io
 import json
 import os
 import stat
-import sys
 
 import pytest
 
