@@ -17,6 +17,7 @@ from .tags import TAGS, UnknownTagError, format_tags, parse_tags
 
 TEXT_COLUMN = "text"
 LABELS_COLUMN = "labels"
+_WORD = re.compile(r"\w+")
 GROUP_COLUMN = "article"
 VIA_COLUMN = "via"
 RANDOM = "random"  # the via of rows drawn at random: together an unbiased sample of their pool
@@ -86,7 +87,7 @@ def load_labeled(
             if not text.strip():
                 raise DataError(f"{where}: empty text")
             tags = _tags(row[labels_col], where)
-            key = _normalised(text)
+            key = normalised(text)
             if key in seen and seen[key][1] != tags:
                 first, first_tags = seen[key]
                 raise DataError(
@@ -135,5 +136,6 @@ def _tags(value, where: str) -> frozenset[str]:
         raise DataError(f"{where}: {error}") from None
 
 
-def _normalised(text: str) -> str:
-    return re.sub(r"\s+", " ", text).strip().casefold()
+def normalised(text: str) -> str:
+    """The form under which two sentences are the same: case, spacing and punctuation ignored."""
+    return " ".join(_WORD.findall(text.casefold()))

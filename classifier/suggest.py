@@ -17,6 +17,7 @@ from typing import Iterable, Sequence
 
 import numpy as np
 
+from .data import normalised
 from .errors import ClaimtagError
 from .model import Model
 from .readers import Document
@@ -29,7 +30,7 @@ CERTAIN = 0.9  # a tag score at or above this needs no person to confirm it
 NEAR_DUPLICATE = 0.8  # Jaccard similarity of word sets from which two sentences count as one
 COLUMNS = ("source", "article", "start", "end", "text", "before", "after", "via", "guess", "score")
 
-_WORD = re.compile(r"\w+")
+_WORD = re.compile(r"\w+")  # as data.normalised splits words
 
 
 @dataclass(frozen=True)
@@ -172,11 +173,6 @@ class _Seen:
             if union and len(words & other) / union >= NEAR_DUPLICATE:
                 return True
         return False
-
-
-def normalised(text: str) -> str:
-    """The form under which two sentences are the same: case, spacing and punctuation ignored."""
-    return " ".join(_WORD.findall(text.casefold()))
 
 
 def _words(text: str) -> frozenset[str]:

@@ -267,7 +267,7 @@ import itertools  # noqa: E402
 
 from hypothesis import HealthCheck, event, example, given, settings, strategies as st  # noqa: E402
 
-from classifier.data import _normalised  # noqa: E402  (the loader's notion of "the same text")
+from classifier.data import normalised  # noqa: E402  (the loader's notion of "the same text")
 from classifier.errors import ClaimtagError, NoInputError  # noqa: E402
 
 BOM = "\ufeff"
@@ -298,7 +298,7 @@ _TAG_LISTS = st.lists(st.sampled_from(TAGS), unique=True, max_size=4)  # in any 
 def _consistent(rows):
     """Give rows with the same normalised text the labels of the first (the loader refuses others)."""
     first = {}
-    return [(text, first.setdefault(_normalised(text), tags), article) for text, tags, article in rows]
+    return [(text, first.setdefault(normalised(text), tags), article) for text, tags, article in rows]
 
 
 def _label_cell(tags: list[str], other: bool) -> str:
