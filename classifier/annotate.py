@@ -14,8 +14,6 @@ from typing import Callable, Iterable, Iterator, Sequence
 
 import numpy as np
 
-from .attribution import attribute
-from .figures import Figures, casualty_figures
 from .model import Model
 from .readers import Document
 from .segment import Sentence, iter_lines, iter_sentences
@@ -127,46 +125,55 @@ def _tag_segmented(
     model: Model, segmented: list[tuple[Document, list[Sentence]]], explain: int = 0,
     fields: Sequence[str] = FIELDS,
 ) -> list[tuple[Document, list[dict]]]:
-    texts = [s.text for _, sentences in segmented for s in sentences]
+    # Built a column at a time over the whole batch, and only the columns wanted: per-row Python
+    # work is what limits the speed of tagging.
+    sentences = [s for _, document_sentences in segmented for s in document_sentences]
+    texts = [s.text for s in sentences]
+    counts = [len(document_sentences) for _, document_sentences in segmented]
+    tags = model.tags
+    scores = model.scores(texts)
+    wanted = set(fields)
+    columns: dict[str, Iterable] = {}
+    if "document" in wanted:
+        columns["document"] = [document.source for document, ss in segmented for _ in ss]
+    if "id" in wanted:
+        columns["id"] = [document.id for document, ss in segmented for _ in ss]
+    if "sentence" in wanted:
+        columns["sentence"] = [index for count in counts for index in range(count)]
+    if "start" in wanted:
+        columns["start"] = [s.start for s in sentences]
+    if "end" in wanted:
+        columns["end"] = [s.end for s in sentences]
+    columns["text"] = texts
+    if "tags" in wanted:
+        # Each row's tags as a bit mask, so that the list of tags is built once per mask.
+        on = scores >= np.array([model.thresholds[t] for t in tags])
+        masks = (on @ (1 << np.arange(len(tags), dtype=np.int64 if len(tags) < 63 else object))).tolist()
+        tags_of = {mask: [t for j, t in enumerate(tags) if mask >> j & 1] for mask in set(masks)}
+        columns["tags"] = [tags_of[mask].copy() for mask in masks]
+    if "scores" in wanted:
+        columns["scores"] = [dict(zip(tags, row)) for row in np.round(scores, SCORE_DECIMALS).tolist()]
+    if wanted & FIGURE_FIELDS:
+        from .figures import casualty_figures  # imported when wanted: compiling its rules takes a while
+
+        figures = list(map(casualty_figures, texts))
+        columns["killed"] = [f.killed for f in figures]
+        columns["injured"] = [f.injured for f in figures]
+        columns["qualifier"] = [f.qualifier for f in figures]
+    if "source" in wanted:
+        from .attribution import attribute  # as for the figures
+
+        columns["source"] = [source for _, ss in segmented for source in attribute([s.text for s in ss])]
+    rows = [dict(zip(fields, values)) for values in zip(*(columns[field] for field in fields))]
     if explain:
         from .explain import explain as explain_texts
 
-        explanations = explain_texts(model, texts, explain)
-    tags = model.tags
-    thresholds = np.array([model.thresholds[t] for t in tags])
-    scores = model.scores(texts)
-    on = scores >= thresholds
-    rounded = np.round(scores, SCORE_DECIMALS).tolist()
-    results = []
-    k = 0
-    wanted = set(fields)
-    no_figures = Figures(None, None, None)
-    for document, sentences in segmented:
-        sources = attribute([s.text for s in sentences]) if "source" in wanted else [None] * len(sentences)
-        rows = []
-        for index, (sentence, source) in enumerate(zip(sentences, sources)):
-            figures = casualty_figures(sentence.text) if wanted & FIGURE_FIELDS else no_figures
-            row = {
-                "document": document.source,
-                "id": document.id,
-                "sentence": index,
-                "start": sentence.start,
-                "end": sentence.end,
-                "text": sentence.text,
-                "tags": [t for t, hit in zip(tags, on[k]) if hit],
-                "scores": dict(zip(tags, rounded[k])),
-                "killed": figures.killed,
-                "injured": figures.injured,
-                "qualifier": figures.qualifier,
-                "source": source,
-            }
-            if len(fields) != len(FIELDS):
-                row = {field: row[field] for field in fields}
-            if explain:
-                row["explain"] = {tag: e.as_dict() for tag, e in explanations[k].items()}
-            rows.append(row)
-            k += 1
-        results.append((document, rows))
+        for row, explanation in zip(rows, explain_texts(model, texts, explain)):
+            row["explain"] = {tag: e.as_dict() for tag, e in explanation.items()}
+    results, start = [], 0
+    for (document, _), count in zip(segmented, counts):
+        results.append((document, rows[start:start + count]))
+        start += count
     return results
 
 

@@ -155,6 +155,27 @@ def test_an_empty_batch_gives_an_empty_matrix(scorer):
     assert scorer.scores([]).shape == (0, len(TAGS))
 
 
+def _regex_twin(scorer: FastScorer) -> FastScorer:
+    """The same scorer, tokenising with the regular expression instead of the byte-level split
+    that the default token pattern gets (the two patterns match the same tokens)."""
+    assert scorer.arrays["token_pattern"] == r"(?u)\b\w\w+\b"
+    return FastScorer(scorer.arrays | {"token_pattern": r"\b\w\w+\b"})
+
+
+@settings(max_examples=300, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@given(batch=st.lists(st.text(), min_size=1, max_size=8))
+def test_the_byte_level_split_finds_the_tokens_the_pattern_finds(scorer, batch):
+    batch = batch + list(EDGE_CASES.values())
+    for ours, reference in zip(scorer.features(batch), _regex_twin(scorer).features(batch)):
+        np.testing.assert_array_equal(ours, reference)
+
+
+def test_the_byte_level_split_on_curly_quotes_accents_and_lone_surrogates(scorer):
+    texts = ["The army’s “shelling” of Aleppo", "accusé l’armée", "accused\ud800the army", "a’b’c accused"]
+    for ours, reference in zip(scorer.features(texts), _regex_twin(scorer).features(texts)):
+        np.testing.assert_array_equal(ours, reference)
+
+
 # --- property-based ------------------------------------------------------------------------------
 
 

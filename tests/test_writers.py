@@ -9,9 +9,11 @@ import os
 import stat
 
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
 from classifier.errors import OutputError
-from classifier.writers import Output, atomic_path, write_rows
+from classifier.writers import Output, atomic_path, render, write_rows
 
 
 def make_rows(n: int) -> list[dict]:
@@ -186,6 +188,20 @@ def test_write_rows_jsonl_one_object_per_line_unicode_kept():
     assert [json.loads(line) for line in lines] == rows
     assert "“no shells”" in text and "Café" in text and "…" in text  # not \u escapes
     assert "\\u" not in text
+
+
+_JSON_VALUES = st.recursive(
+    st.none() | st.booleans() | st.integers() | st.floats() | st.text(),
+    lambda inner: st.lists(inner, max_size=3) | st.dictionaries(st.text(max_size=5), inner, max_size=3),
+    max_leaves=8,
+)
+
+
+@settings(max_examples=300, deadline=None)
+@given(rows=st.lists(st.dictionaries(st.text(max_size=8), _JSON_VALUES, max_size=6), max_size=4))
+def test_jsonl_lines_are_exactly_what_json_dumps_writes(rows):
+    expected = "".join(json.dumps(row, ensure_ascii=False) + "\n" for row in rows)
+    assert render(rows, "jsonl") == expected
 
 
 def test_write_rows_is_the_default_format_jsonl():
