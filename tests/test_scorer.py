@@ -379,3 +379,22 @@ def test_scoring_a_long_text_with_an_unnormalised_model_raises_no_warning(corpus
         pipeline.predict_proba([text])  # the reference is silent
         scores = scorer.scores([text])
     np.testing.assert_allclose(scores, pipeline.predict_proba([text]), rtol=0, atol=ATOL)
+
+
+# --- the hash table of bigrams ------------------------------------------------------------------------
+
+
+@settings(max_examples=200, deadline=None)
+@given(
+    keys=st.sets(st.integers(0, 2**40) | st.integers(0, 64).map(lambda k: k << 20), max_size=300),
+    queries=st.lists(st.integers(0, 2**40) | st.integers(0, 64).map(lambda k: k << 20), max_size=300),
+)
+def test_key_table_finds_exactly_the_stored_keys(keys, queries):
+    from classifier.scorer import _KeyTable
+
+    keys = sorted(keys)
+    values = {key: i * 7 for i, key in enumerate(keys)}
+    table = _KeyTable(np.array(keys, dtype=np.int64), np.array([values[k] for k in keys], dtype=np.int64))
+    probe = queries + keys  # misses, hits, and every stored key at least once
+    found = table.get(np.array(probe, dtype=np.int64))
+    assert found.tolist() == [values.get(q, -1) for q in probe]
