@@ -25,8 +25,8 @@ _UNKNOWN_ID = -1
 _SHORT_ID = -3  # a one-character word, which the default token pattern skips
 DEFAULT_TOKEN_PATTERN = r"(?u)\b\w\w+\b"  # scikit-learn's: runs of two or more word characters
 # For the default pattern, words are split at byte level, far faster than a regular expression:
-# every ASCII byte that is not a word character becomes a space and the separator becomes NUL. Bytes
-# of other characters stay, so a token holding any is split again by the pattern itself.
+# every ASCII byte that is not a word character becomes a space and the separator becomes NUL.
+# Texts with other characters are tokenised by the pattern itself first.
 _ASCII_WORDS = bytes(
     0 if byte == ord(SEPARATOR) else byte if chr(byte).isalnum() or byte == ord("_") or byte > 127 else 32
     for byte in range(256)
@@ -154,9 +154,9 @@ class FastScorer:
         joined = joiner.join(t.replace(SEPARATOR, " ") if SEPARATOR in t else t for t in texts)
         if arrays["lowercase"]:
             joined = joined.lower()
-        if arrays["strip_accents"] == "unicode" and not joined.isascii():
-            # Per text, as most are ASCII: the character-by-character filter is slow.
-            joined = SEPARATOR.join(t if t.isascii() else _strip_accents(t) for t in joined.split(SEPARATOR))
+        if not joined.isascii():
+            # Per text, as most are ASCII: the character-by-character work is slow.
+            joined = SEPARATOR.join(t if t.isascii() else self._non_ascii(t) for t in joined.split(SEPARATOR))
         ids = self._token_ids(joined)
         row_of = np.cumsum(ids == _SEPARATOR_ID)
 
@@ -194,31 +194,23 @@ class FastScorer:
             values /= norms[rows]
         return rows, columns, values
 
+    def _non_ascii(self, text: str) -> str:
+        """A text with characters beyond ASCII, prepared for tokenising: accents stripped if the
+        vectorizer strips them and, for the byte-level split, its tokens found by the pattern and
+        joined by spaces (its characters may be word characters or not: "é" or "’")."""
+        if self.arrays["strip_accents"] == "unicode":
+            text = _strip_accents(text)
+        return f" {' '.join(self._word_re.findall(text))} " if self._byte_ids is not None else text
+
     def _token_ids(self, joined: str) -> np.ndarray:
         """The id of every token of ``joined`` in order (the separator included), as the token
         pattern finds them."""
         if self._byte_ids is None:
             get = self._ids.get
             return np.array([get(token, _UNKNOWN_ID) for token in self._token_re.findall(joined)], dtype=np.int64)
-        data = joined.encode("utf-8", "surrogatepass").translate(_ASCII_WORDS)
-        tokens = data.split()
-        if not data.isascii():
-            tokens = self._split_non_ascii(tokens)
+        tokens = joined.encode("utf-8", "surrogatepass").translate(_ASCII_WORDS).split()
         ids = np.fromiter(map(self._byte_ids.get, tokens, repeat(_UNKNOWN_ID)), dtype=np.int64, count=len(tokens))
         return ids[ids != _SHORT_ID]
-
-    def _split_non_ascii(self, tokens: list[bytes]) -> list[bytes]:
-        """Tokens with non-ASCII bytes split by the token pattern: their characters may be word
-        characters or not ("é" or "’")."""
-        ascii = np.fromiter(map(bytes.isascii, tokens), dtype=bool, count=len(tokens))
-        split, start = [], 0
-        for i in np.flatnonzero(~ascii).tolist():
-            split += tokens[start:i]
-            words = self._word_re.findall(tokens[i].decode("utf-8", "surrogatepass"))
-            split += [word.encode("utf-8", "surrogatepass") for word in words]
-            start = i + 1
-        split += tokens[start:]
-        return split
 
     def feature_name(self, column: int) -> str:
         if self.feature_names is None:
