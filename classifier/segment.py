@@ -9,6 +9,7 @@ period does not belong to an abbreviation, an initial, or text inside brackets.
 from __future__ import annotations
 
 import re
+from bisect import bisect_left
 from typing import Iterator, NamedTuple
 
 
@@ -31,93 +32,112 @@ _SENTENCE_OPENERS = frozenset(
     his her its their our however meanwhile since while when if according""".split()
 )
 _OPENING = "\"'“‘([{"
-_CLOSING_BRACKETS = {")": "(", "]": "[", "}": "{"}
 _BRACKET = re.compile(r"[()\[\]{}]")
-# One character class, not alternatives that overlap ("..." and "."), which backtrack exponentially.
-_BOUNDARY = re.compile(r"[.!?…]+[\"'”’)\]}]*(?=\s)")
-_LINE = re.compile(r"[^\r\n]+")
-_WORD_BEFORE = re.compile(r"([\w.'’-]*)$")
-_NOT_SPACE = re.compile(r"\S")
+# End punctuation with its closing quotes or brackets, then white space and the first character of the
+# next sentence (group 1), unless that character continues this one. The pattern opens with a single
+# character, so that the re module skips ahead to candidates instead of trying a match at every
+# position; it skips fastest to a literal, hence a pattern of its own for lines whose only end mark is
+# the period. A match starts only where a run of end marks starts, and its repeats are possessive: a
+# long run of periods that no white space follows is read once, not once per period (and alternatives
+# that overlap, such as "..." and ".", would backtrack exponentially).
+_FOLLOWED = r"[\"'”’)\]}]*+(?=\s+([^\s,;:)\]}]))"
+_BOUNDARY = re.compile(r"[.!?…](?<![.!?…][.!?…])[.!?…]*+" + _FOLLOWED)
+_PERIOD_BOUNDARY = re.compile(r"\.(?<!\.\.)\.*+" + _FOLLOWED)
+_WORD = re.compile(r"[\w.'’-]*")
+_NEXT_WORD = re.compile(r"[\w’']+")
 
 
 def segment(text: str) -> list[Sentence]:
     """Return the sentences of ``text`` in order, each with ``text[start:end] == sentence.text``."""
-    return list(iter_sentences(text))
+    sentences: list[Sentence] = []
+    offset = 0
+    for line in _lines(text):
+        stop = len(line.rstrip())
+        if stop:
+            _split_line(line, offset, stop, sentences)
+        offset += len(line) + 1
+    return sentences
 
 
 def iter_sentences(text: str) -> Iterator[Sentence]:
-    for line in _LINE.finditer(text):
-        yield from _split_line(text, line.start(), line.end())
+    return iter(segment(text))
 
 
 def iter_lines(text: str) -> Iterator[Sentence]:
     """One unit per non-blank line, for input that is already split into sentences."""
-    for line in _LINE.finditer(text):
-        sentence = _trimmed(text, line.start(), line.end())
-        if sentence:
-            yield sentence
+    offset = 0
+    for line in _lines(text):
+        stripped = line.strip()
+        if stripped:
+            start = offset + len(line) - len(line.lstrip())
+            yield Sentence(start, start + len(stripped), stripped)
+        offset += len(line) + 1
 
 
-def _split_line(text: str, start: int, end: int) -> Iterator[Sentence]:
-    line = text[start:end]
+def _lines(text: str) -> list[str]:
+    # \r, \n and \r\n all break lines. Making every \r a \n keeps each offset, and the empty line that
+    # this puts inside \r\n is blank like any other.
+    return text.replace("\r", "\n").split("\n")
+
+
+def _split_line(line: str, offset: int, stop: int, sentences: list[Sentence]) -> None:
+    """Append the sentences of ``line``, which starts at ``offset`` in the text and, trailing white space
+    aside, ends at ``stop``."""
+    start = len(line) - len(line.lstrip())
+    enclosed = _enclosed(line)
+    backwards = line[::-1]
+    boundary = _BOUNDARY if "!" in line or "?" in line or "…" in line else _PERIOD_BOUNDARY
+    # Up to stop only: a sentence cannot end where no other one follows on the line.
+    for match in boundary.finditer(line, start, stop):
+        if match[1].islower():
+            continue
+        end = match.end()
+        # A bracket that the match itself closes counts: a parenthesised sentence ends after it.
+        if enclosed and bisect_left(enclosed, end) % 2:
+            continue
+        punctuation = match[0]
+        if punctuation[0] == "." and not punctuation.startswith("...") and _continues(line, backwards, match):
+            continue
+        sentences.append(Sentence(offset + start, offset + end, line[start:end]))
+        start = match.start(1)
+    sentences.append(Sentence(offset + start, offset + stop, line[start:stop]))
+
+
+def _enclosed(line: str) -> list[int]:
+    """Where each outermost bracket opens and where it closes (the line's length if it never does), in
+    order: an end position has an odd number of these before it exactly when it is inside brackets."""
+    # Most lines have no brackets, which ``in`` tells many times faster than a regex scan.
+    if "(" not in line and "[" not in line and "{" not in line:
+        return []
+    bounds = []
     depth = 0
-    scanned = 0
-    unit_start = 0
-    for match in _BOUNDARY.finditer(line):
-        # Up to the match's end, so that a bracket closing a parenthesised sentence counts.
-        depth = _bracket_depth(line, scanned, match.end(), depth)
-        scanned = match.end()
-        if depth == 0 and _ends_sentence(line, match):
-            sentence = _trimmed(text, start + unit_start, start + match.end())
-            if sentence:
-                yield sentence
-            unit_start = match.end()
-    sentence = _trimmed(text, start + unit_start, end)
-    if sentence:
-        yield sentence
-
-
-def _bracket_depth(line: str, start: int, end: int, depth: int) -> int:
-    # Visit only the brackets: a loop over every character would cost more than the rest of the split.
-    for match in _BRACKET.finditer(line, start, end):
-        if match.group() in "([{":
+    for match in _BRACKET.finditer(line):
+        if match[0] in "([{":
+            if not depth:
+                bounds.append(match.start())
             depth += 1
         elif depth:
             depth -= 1
-    return depth
+            if not depth:
+                bounds.append(match.start())
+    if depth:
+        bounds.append(len(line))
+    return bounds
 
 
-def _ends_sentence(line: str, match: re.Match) -> bool:
-    following = _NOT_SPACE.search(line, match.end())
-    if following is None:
-        return False
-    next_char = line[following.start()]
-    if next_char.islower() or next_char in ",;:)]}":
-        return False
-    punctuation = match.group()
-    if not punctuation.startswith("."):
+def _continues(line: str, backwards: str, match: re.Match) -> bool:
+    """Whether the sentence goes on after a period, because of the word the period follows."""
+    # Only the last few characters can hold the word. Matching it forwards in the reversed line finds
+    # it in one step, where searching for a word that ends at the period tries every start.
+    after = len(line) - match.start()
+    word = _WORD.match(backwards, after, after + 40)[0][::-1].lstrip("'’-")
+    if word.lower() in _NEVER_FINAL:
         return True
-    # Only the last few characters can hold the word; searching the whole line is quadratic.
-    word = _WORD_BEFORE.search(line, max(0, match.start() - 40), match.start()).group(1).lstrip("'’-")
-    if punctuation.startswith("..."):
-        return True
-    bare = word.rstrip(".").lower()
-    if bare in _NEVER_FINAL or word.lower() in _NEVER_FINAL:
-        return False
     if len(word) == 1 and word.isupper():  # an initial: "George W. Bush"
-        return False
-    if "." in word and len(word.replace(".", "")) <= 4 and word.replace(".", "").isalpha():
-        next_word = re.match(r"[\w’']+", line[following.start():])
-        return bool(next_word) and next_word.group().lower() in _SENTENCE_OPENERS or next_char in _OPENING
-    return True
-
-
-def _trimmed(text: str, start: int, end: int) -> Sentence | None:
-    """The span without surrounding white space (including no-break spaces), or None if blank."""
-    chunk = text[start:end]
-    stripped_left = len(chunk) - len(chunk.lstrip())
-    stripped_right = len(chunk) - len(chunk.rstrip())
-    if stripped_left == len(chunk):
-        return None
-    start, end = start + stripped_left, end - stripped_right
-    return Sentence(start, end, text[start:end])
+        return True
+    letters = word.replace(".", "")
+    if "." in word and len(letters) <= 4 and letters.isalpha():
+        next_word = _NEXT_WORD.match(line, match.start(1))
+        opens = match[1] in _OPENING or next_word is not None and next_word[0].lower() in _SENTENCE_OPENERS
+        return not opens
+    return False

@@ -197,6 +197,35 @@ def test_parenthesised_sentence_ends_after_the_closing_bracket():
     assert texts(text) == ["The army attacked.", "(The rebels denied it.)", "The next day was calm."]
 
 
+def test_nested_stray_and_unclosed_brackets():
+    assert texts("The SDF (led by [the YPG. Kurds]. Editor) fought. Then it ended.") == [
+        "The SDF (led by [the YPG. Kurds]. Editor) fought.",
+        "Then it ended.",
+    ]
+    # A closing bracket with nothing open is ignored.
+    assert texts("Point 1) comes first. Then point 2.") == ["Point 1) comes first.", "Then point 2."]
+    # A bracket never closed holds to the end of its line, and no further.
+    assert texts("The list (see below. It goes on. And on.\nNext line. Last one.") == [
+        "The list (see below. It goes on. And on.",
+        "Next line.",
+        "Last one.",
+    ]
+
+
+def test_other_end_marks_on_the_line_leave_the_period_rules_alone():
+    # A line whose only end mark is the period is scanned with a pattern of its own.
+    periods_only = "Dr. Smith met the U.S. Army (in Jan. 5. Note) at Damascus. It rained."
+    first = "Dr. Smith met the U.S. Army (in Jan. 5. Note) at Damascus."
+    assert texts(periods_only) == [first, "It rained."]
+    assert texts(periods_only + " Why? Nobody knows… The end!") == [
+        first,
+        "It rained.",
+        "Why?",
+        "Nobody knows…",
+        "The end!",
+    ]
+
+
 # --- white space and offsets -----------------------------------------------------------------
 
 
@@ -422,3 +451,12 @@ def test_long_run_of_periods_is_segmented_in_linear_time():
     text = "He waited" + "." * 60 + "\nNext line" + "." * 60 + "”x"
     with _time_limit(0.5):
         assert texts(text) == ["He waited" + "." * 60, "Next line" + "." * 60 + "”x"]
+
+
+@pytest.mark.skipif(not hasattr(signal, "setitimer"), reason="needs SIGALRM")
+@pytest.mark.parametrize("run", [".", "?!…"])
+def test_run_of_end_marks_is_read_once_not_once_per_mark(run):
+    # Matching from every mark of the run instead of only its first took time quadratic in its length.
+    leader = "He waited" + run * 200_000 + "”x."
+    with _time_limit(0.5):
+        assert texts(leader + " The end.") == [leader, "The end."]
