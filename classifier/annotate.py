@@ -19,6 +19,7 @@ import numpy as np
 from .model import Model
 from .readers import Document
 from .segment import Sentence, iter_lines, iter_sentences
+from .writers import Columns, rows_of
 
 SCORE_DECIMALS = 6
 BATCH_SENTENCES = 4096
@@ -35,7 +36,7 @@ def tag_document(model: Model, document: Document, one_per_line: bool = False) -
 
     With ``one_per_line`` each non-blank line is one sentence (the input is already split).
     """
-    return _tag_segmented(model, [(document, _split(document, one_per_line))])[0][1]
+    return rows_of(_tag_segmented(model, [(document, _split(document, one_per_line))])[0][1])
 
 
 def tag_documents(model: Model, documents: Iterable[Document], one_per_line: bool = False) -> Iterator[dict]:
@@ -54,6 +55,16 @@ def documents_with_rows(
     score up and down (see :mod:`.explain`). ``fields`` (a subset of ``FIELDS``, in that order)
     limits the rows to those fields, and work for the others (figures, attribution) is skipped.
     """
+    for document, columns in documents_with_columns(model, documents, one_per_line, batch_sentences, explain, fields):
+        yield document, rows_of(columns)
+
+
+def documents_with_columns(
+    model: Model, documents: Iterable[Document], one_per_line: bool = False,
+    batch_sentences: int = BATCH_SENTENCES, explain: int = 0, fields: Sequence[str] = FIELDS,
+) -> Iterator[tuple[Document, Columns]]:
+    """As :func:`documents_with_rows`, each document's rows as columns: writers render those
+    without building a dictionary per row."""
     pending: list[tuple[Document, list[Sentence]]] = []
     size = 0
     for document in documents:
@@ -69,13 +80,14 @@ def documents_with_rows(
 
 def tag_in_parallel(
     model: Model, documents: Iterable[Document], one_per_line: bool = False, jobs: int = 1,
-    render: Callable[[list[dict]], object] | None = None, explain: int = 0, fields: Sequence[str] = FIELDS,
+    render: Callable[[Columns], object] | None = None, explain: int = 0, fields: Sequence[str] = FIELDS,
 ) -> Iterator[tuple[Document, object]]:
-    """Each document with its rows (or ``render(rows)``), in input order, over ``jobs`` processes."""
+    """Each document with its rows (or ``render(columns)`` of them), in input order, over ``jobs``
+    processes."""
     if jobs == 1:
         with _rare_collections():
-            for document, rows in documents_with_rows(model, documents, one_per_line, explain=explain, fields=fields):
-                yield document, render(rows) if render else rows
+            for document, columns in documents_with_columns(model, documents, one_per_line, explain=explain, fields=fields):
+                yield document, render(columns) if render else rows_of(columns)
         return
     from joblib import Parallel, delayed
 
@@ -95,8 +107,8 @@ def _tag_task(model, documents: list[Document], one_per_line: bool, render, expl
         model = model.load()
     with _rare_collections():
         return [
-            (document, render(rows) if render else rows)
-            for document, rows in documents_with_rows(model, documents, one_per_line, explain=explain, fields=fields)
+            (document, render(columns) if render else rows_of(columns))
+            for document, columns in documents_with_columns(model, documents, one_per_line, explain=explain, fields=fields)
         ]
 
 
@@ -144,7 +156,7 @@ def _split(document: Document, one_per_line: bool) -> list[Sentence]:
 def _tag_segmented(
     model: Model, segmented: list[tuple[Document, list[Sentence]]], explain: int = 0,
     fields: Sequence[str] = FIELDS,
-) -> list[tuple[Document, list[dict]]]:
+) -> list[tuple[Document, Columns]]:
     # Built a column at a time over the whole batch, and only the columns wanted: per-row Python
     # work is what limits the speed of tagging.
     sentences = [s for _, document_sentences in segmented for s in document_sentences]
@@ -153,7 +165,7 @@ def _tag_segmented(
     tags = model.tags
     scores = model.scores(texts)
     wanted = set(fields)
-    columns: dict[str, Iterable] = {}
+    columns: Columns = {}
     if "document" in wanted:
         columns["document"] = [document.source for document, ss in segmented for _ in ss]
     if "id" in wanted:
@@ -184,15 +196,16 @@ def _tag_segmented(
         from .attribution import attribute  # as for the figures
 
         columns["source"] = [source for _, ss in segmented for source in attribute([s.text for s in ss])]
-    rows = [dict(zip(fields, values)) for values in zip(*(columns[field] for field in fields))]
+    columns = {field: columns[field] for field in fields}
     if explain:
         from .explain import explain as explain_texts
 
-        for row, explanation in zip(rows, explain_texts(model, texts, explain)):
-            row["explain"] = {tag: e.as_dict() for tag, e in explanation.items()}
+        columns["explain"] = [
+            {tag: e.as_dict() for tag, e in explanation.items()} for explanation in explain_texts(model, texts, explain)
+        ]
     results, start = [], 0
     for (document, _), count in zip(segmented, counts):
-        results.append((document, rows[start:start + count]))
+        results.append((document, {field: values[start:start + count] for field, values in columns.items()}))
         start += count
     return results
 

@@ -87,14 +87,14 @@ def tag_on_dask(
 
 def _tag_partition(model: Model, files: list[str], path: str, fmt: str, text_col: str,
                    id_col: str | None, one_per_line: bool) -> int:
-    from .annotate import documents_with_rows
+    from .annotate import documents_with_columns
     from .readers import iter_documents
-    from .writers import Output
+    from .writers import Output, rendered
 
     documents = iter_documents(files, text_col=text_col, id_col=id_col)
     with Output(path, fmt, tags=model.tags) as out:
-        for document, rows in documents_with_rows(model, documents, one_per_line):
-            out.write(document, rows)
+        for document, columns in documents_with_columns(model, documents, one_per_line):
+            out.write_rendered(document, rendered(columns, fmt, model.tags))
     return out.count
 
 

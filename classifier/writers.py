@@ -22,6 +22,7 @@ from .readers import Document
 from .tags import format_tags
 
 STDOUT = "-"
+Columns = dict  # field name -> one value per row, every list of one length: rows column by column
 FORMATS = ("jsonl", "csv", "table", "parquet", "html")  # of rows; the first is the default
 TEXT_FORMATS = ("jsonl", "csv", "table")  # streamed, appendable, resumable
 
@@ -115,8 +116,8 @@ class Output:
         return length
 
     def write(self, document, rows: list[dict]) -> None:
-        """The rows of one document."""
-        self.write_rendered(document, rendered(rows, self.fmt, self.tags))
+        """The rows of one document, as :mod:`.annotate` makes them."""
+        self.write_rendered(document, rendered(columns_of(rows), self.fmt, self.tags))
 
     def write_rendered(self, document, chunk: tuple[object, int]) -> None:
         """What :func:`rendered` made of one document's rows (possibly in a worker process)."""
@@ -207,17 +208,29 @@ def render(rows: list[dict], fmt: str, header: bool = False) -> str:
     return out.getvalue()
 
 
-def rendered(rows: list[dict], fmt: str, tags: Sequence[str] = ()) -> tuple[object, int]:
-    """One document's rows made ready to write, and how many: text with its header line for text
-    formats, an Arrow table for Parquet, the rows themselves for HTML."""
+def rows_of(columns: Columns) -> list[dict]:
+    return [dict(zip(columns, values)) for values in zip(*columns.values())]
+
+
+def columns_of(rows: list[dict]) -> Columns:
+    return {field: [row[field] for row in rows] for field in rows[0]} if rows else {}
+
+
+def rendered(columns: Columns, fmt: str, tags: Sequence[str] = ()) -> tuple[object, int]:
+    """One document's rows, column by column as :mod:`.annotate` makes them, made ready to write,
+    and how many: text with its header line for text formats, an Arrow table for Parquet, the rows
+    themselves for HTML."""
+    count = len(next(iter(columns.values()), ()))
     if fmt == "parquet":
-        return arrow_table(rows, tags), len(rows)
+        return arrow_table(columns, tags), count
     if fmt == "html":
-        return rows, len(rows)
-    return render(rows, fmt, header=True), len(rows)
+        return rows_of(columns), count
+    if fmt == "jsonl":
+        return _json_lines(columns), count
+    return render(rows_of(columns), fmt, header=True), count
 
 
-def arrow_table(rows: list[dict], tags: Sequence[str]):
+def arrow_table(columns: Columns, tags: Sequence[str]):
     """Rows as an Arrow table with a fixed schema, so every document's table can go to one file."""
     import pyarrow
 
@@ -228,12 +241,12 @@ def arrow_table(rows: list[dict], tags: Sequence[str]):
         ("scores", pyarrow.struct([(tag, pyarrow.float64()) for tag in tags])),
         ("killed", integer), ("injured", integer), ("qualifier", text), ("source", text),
     ]
-    present = rows[0] if rows else {}
-    fields = [(name, kind) for name, kind in fields if not present or name in present]
-    if rows and "explain" in rows[0]:
+    fields = [(name, kind) for name, kind in fields if not columns or name in columns]
+    if "explain" in columns:
         fields.append(("explain", text))  # nested per tag and direction: kept as JSON text
-        rows = [row | {"explain": json.dumps(row["explain"], ensure_ascii=False)} for row in rows]
-    return pyarrow.Table.from_pylist(rows, schema=pyarrow.schema(fields))
+        columns = columns | {"explain": [json.dumps(value, ensure_ascii=False) for value in columns["explain"]]}
+    schema = pyarrow.schema(fields)
+    return pyarrow.Table.from_pydict({name: columns.get(name, []) for name in schema.names}, schema=schema)
 
 
 def write_rows(rows: Iterable[dict], out: IO[str], fmt: str = "jsonl", chunk: int = 1000, header: bool = True) -> int:
@@ -267,6 +280,56 @@ def _json_line_encoder():
 
 
 _json_line = _json_line_encoder()
+
+
+def _json_lines(columns: Columns) -> str:
+    """JSON lines exactly as ``json.dumps(row, ensure_ascii=False)`` writes each row, made a column at
+    a time: a dictionary per row and the general encoder's work per value cost more than tagging.
+    The columns must hold the types of :data:`.annotate.FIELDS` (any other field is encoded as is)."""
+    if not columns or not len(next(iter(columns.values()))):
+        return ""
+    line = "{" + ", ".join(_json_string(field).replace("%", "%%") + ": %s" for field in columns) + "}"
+    values = [_JSON_COLUMNS.get(field, _json_values)(column) for field, column in columns.items()]
+    return "\n".join(map(line.__mod__, zip(*values))) + "\n"
+
+
+_json_string = json.encoder.encode_basestring
+
+
+def _json_values(column: list) -> list[str]:
+    return list(map(_json_line, column))
+
+
+def _json_strings(column: list[str]) -> list[str]:
+    return list(map(_json_string, column))
+
+
+def _json_optional_strings(column: list[str | None]) -> list[str]:
+    return ["null" if value is None else _json_string(value) for value in column]
+
+
+def _json_optional_ints(column: list[int | None]) -> list:
+    return ["null" if value is None else value for value in column]  # %s writes an int as JSON does
+
+
+def _json_string_lists(column: list[list[str]]) -> list[str]:
+    known: dict[tuple, str] = {}  # a handful of distinct tag lists
+    return [known.get(key) or known.setdefault(key, "[" + ", ".join(map(_json_string, key)) + "]") for key in map(tuple, column)]
+
+
+def _json_score_dicts(column: list[dict[str, float]]) -> list[str]:
+    """Every dictionary has the same tags in the same order, and %r writes a float as JSON does."""
+    scores = "{" + ", ".join(_json_string(tag).replace("%", "%%") + ": %r" for tag in column[0]) + "}"
+    return [scores % tuple(value.values()) for value in column]
+
+
+_JSON_COLUMNS = {
+    "document": _json_strings, "text": _json_strings,
+    "id": _json_optional_strings, "qualifier": _json_optional_strings, "source": _json_optional_strings,
+    "sentence": list, "start": list, "end": list,  # ints: %s writes them as JSON does
+    "killed": _json_optional_ints, "injured": _json_optional_ints,
+    "tags": _json_string_lists, "scores": _json_score_dicts,
+}
 
 
 def _jsonl(rows: list[dict], out: IO[str], first: bool) -> None:

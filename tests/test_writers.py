@@ -13,7 +13,9 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from classifier.errors import OutputError
-from classifier.writers import Output, atomic_path, render, write_rows
+from classifier.annotate import FIELDS, documents_with_columns
+from classifier.readers import Document
+from classifier.writers import Output, atomic_path, columns_of, render, rendered, rows_of, write_rows
 
 
 def make_rows(n: int) -> list[dict]:
@@ -283,3 +285,39 @@ def test_write_rows_zero_rows_table_has_only_the_header():
     assert write_rows([], out, "table") == 0
     assert len(out.getvalue().splitlines()) == 1
     assert out.getvalue().split() == ["document", "#", "tags", "text"]
+
+
+# --- rows as annotate makes them, column by column ------------------------------------------------
+
+TAGGED = [
+    Document("wire%1.txt", "Rebels accused the army of shelling the town, killing 12 civilians. "
+             "The ministry denied it, a spokesman said.\n“No shells”, he added.", id="a\"1"),
+    Document("empty.txt", ""),
+    Document("two.txt", "Protesters demanded the release of 3 detainees. Nothing else happened.", id=None),
+]
+
+
+@pytest.mark.parametrize("fields", [FIELDS, ("document", "sentence", "start", "end", "text", "tags", "scores"),
+                                    ("text",), ("killed", "source", "id", "document")])
+@pytest.mark.parametrize("explain", [0, 2])
+def test_columns_render_as_json_dumps_writes_each_row(synthetic_model, fields, explain):
+    seen = 0
+    for document, columns in documents_with_columns(synthetic_model, TAGGED, explain=explain, fields=fields):
+        rows = rows_of(columns)
+        expected = "".join(json.dumps(row, ensure_ascii=False) + "\n" for row in rows)
+        assert rendered(columns, "jsonl", synthetic_model.tags) == (expected, len(rows))
+        assert columns_of(rows) == (columns if rows else {})
+        seen += len(rows)
+    assert seen == 5  # every sentence of every document, none of the empty one
+
+
+def test_columns_render_with_odd_values_as_json_dumps_writes_them():
+    columns = {
+        "document": ["a\\b\"c", "é\u2028"], "id": [None, "x%sy"], "sentence": [0, 10**20], "start": [0, 1],
+        "end": [5, 6], "text": ["“quoted”\n\t", ""], "tags": [[], ["a", "b%"]],
+        "scores": [{"a": 0.1, "b%": 1e-07}, {"a": 1.0, "b%": 0.0}], "killed": [None, 0], "qualifier": [None, "at least"],
+        "odd%field": [{"nested": [1, None]}, float("inf")],
+    }
+    rows = rows_of(columns)
+    assert rendered(columns, "jsonl")[0] == "".join(json.dumps(row, ensure_ascii=False) + "\n" for row in rows)
+    assert rendered({}, "jsonl") == ("", 0)
