@@ -14,7 +14,6 @@ from __future__ import annotations
 import re
 import string
 import unicodedata
-from itertools import repeat
 from typing import Sequence
 
 import numpy as np
@@ -48,12 +47,9 @@ class FastScorer:
         self._ids = dict(zip(self.tokens, range(len(self.tokens))))
         self._ids[SEPARATOR] = _SEPARATOR_ID
         self._token_re = re.compile(f"{arrays['token_pattern']}|{SEPARATOR}")
-        self._byte_ids: dict[bytes, int] | None = None
-        if arrays["token_pattern"] == DEFAULT_TOKEN_PATTERN:
-            self._word_re = re.compile(DEFAULT_TOKEN_PATTERN)
-            self._byte_ids = {token.encode("utf-8", "surrogatepass"): i for i, token in enumerate(self.tokens)}
-            self._byte_ids.update({char.encode(): _SHORT_ID for char in string.ascii_letters + string.digits + "_"})
-            self._byte_ids[b"\0"] = _SEPARATOR_ID
+        self._splits_bytes = arrays["token_pattern"] == DEFAULT_TOKEN_PATTERN
+        self._word_re = re.compile(arrays["token_pattern"])
+        self._byte_lookup: tuple | None = None  # (words as an Arrow array, their ids), made on first use
         self._unigram_column = np.asarray(arrays["unigram_column"], dtype=np.int64)
         self._bigram_keys = np.asarray(arrays["bigram_keys"], dtype=np.int64)
         self._bigram_column = np.asarray(arrays["bigram_column"], dtype=np.int64)
@@ -150,7 +146,7 @@ class FastScorer:
         arrays = self.arrays
         n = len(texts)
         # Spaces around the separator keep it a token of its own when words are split at byte level.
-        joiner = f" {SEPARATOR} " if self._byte_ids is not None else SEPARATOR
+        joiner = f" {SEPARATOR} " if self._splits_bytes else SEPARATOR
         joined = joiner.join(t.replace(SEPARATOR, " ") if SEPARATOR in t else t for t in texts)
         if arrays["lowercase"]:
             joined = joined.lower()
@@ -200,17 +196,39 @@ class FastScorer:
         joined by spaces (its characters may be word characters or not: "é" or "’")."""
         if self.arrays["strip_accents"] == "unicode":
             text = _strip_accents(text)
-        return f" {' '.join(self._word_re.findall(text))} " if self._byte_ids is not None else text
+        return f" {' '.join(self._word_re.findall(text))} " if self._splits_bytes else text
 
     def _token_ids(self, joined: str) -> np.ndarray:
         """The id of every token of ``joined`` in order (the separator included), as the token
         pattern finds them."""
-        if self._byte_ids is None:
+        if not self._splits_bytes:
             get = self._ids.get
             return np.array([get(token, _UNKNOWN_ID) for token in self._token_re.findall(joined)], dtype=np.int64)
-        tokens = joined.encode("utf-8", "surrogatepass").translate(_ASCII_WORDS).split()
-        ids = np.fromiter(map(self._byte_ids.get, tokens, repeat(_UNKNOWN_ID)), dtype=np.int64, count=len(tokens))
-        return ids[ids != _SHORT_ID]
+        import pyarrow
+        import pyarrow.compute
+
+        # Arrow splits and looks up every word in C++, which is three times faster than Python's
+        # bytes.split and a dictionary lookup per word.
+        words, ids = self._byte_lookup or self._make_byte_lookup()
+        data = joined.encode("utf-8", "surrogatepass").translate(_ASCII_WORDS)
+        tokens = pyarrow.compute.list_flatten(pyarrow.compute.split_pattern(pyarrow.array([data], pyarrow.binary()), b" "))
+        at = pyarrow.compute.index_in(tokens, value_set=words).fill_null(len(ids) - 1).to_numpy()
+        token_ids = ids[at]
+        return token_ids[token_ids != _SHORT_ID]
+
+    def _make_byte_lookup(self) -> tuple:
+        """Every word the split can give, with its id: the vocabulary's tokens, the separator, and the
+        one-character words and empty strings (between two spaces) that the pattern skips; anything
+        else is unknown (the last id)."""
+        import pyarrow
+
+        words = {token.encode("utf-8", "surrogatepass"): i for i, token in enumerate(self.tokens)}
+        words.update({char.encode(): _SHORT_ID for char in string.ascii_letters + string.digits + "_"})
+        words[b""] = _SHORT_ID
+        words[SEPARATOR.encode().translate(_ASCII_WORDS)] = _SEPARATOR_ID
+        ids = np.array([*words.values(), _UNKNOWN_ID], dtype=np.int64)
+        self._byte_lookup = (pyarrow.array(list(words), pyarrow.binary()), ids)
+        return self._byte_lookup
 
     def feature_name(self, column: int) -> str:
         if self.feature_names is None:
