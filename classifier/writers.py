@@ -142,8 +142,9 @@ class Output:
             text = text if self._header and count else body
             self._header = self._header and not count
         self.count += count
-        # Lone surrogates (possible in JSON input) cannot be encoded; they become "?".
-        data = text.encode("utf-8", "replace")
+        # JSON lines come as UTF-8 already. Lone surrogates (possible in JSON input) cannot be
+        # encoded; they become "?".
+        data = text if isinstance(text, bytes) else text.encode("utf-8", "replace")
         if self.path is None:
             sys.stdout.write(data.decode("utf-8"))
             sys.stdout.flush()
@@ -218,15 +219,17 @@ def columns_of(rows: list[dict]) -> Columns:
 
 def rendered(columns: Columns, fmt: str, tags: Sequence[str] = ()) -> tuple[object, int]:
     """One document's rows, column by column as :mod:`.annotate` makes them, made ready to write,
-    and how many: text with its header line for text formats, an Arrow table for Parquet, the rows
-    themselves for HTML."""
+    and how many: UTF-8 lines for JSONL, text with its header line for the other text formats, an
+    Arrow table for Parquet, the rows themselves for HTML."""
     count = len(next(iter(columns.values()), ()))
     if fmt == "parquet":
         return arrow_table(columns, tags), count
     if fmt == "html":
         return rows_of(columns), count
     if fmt == "jsonl":
-        return _json_lines(columns), count
+        from .jsonlines import json_lines
+
+        return json_lines(columns), count
     return render(rows_of(columns), fmt, header=True), count
 
 
@@ -279,61 +282,11 @@ def _json_line_encoder():
     return lambda row: "".join(encode(row, 0))
 
 
-_json_line = _json_line_encoder()
-
-
-def _json_lines(columns: Columns) -> str:
-    """JSON lines exactly as ``json.dumps(row, ensure_ascii=False)`` writes each row, made a column at
-    a time: a dictionary per row and the general encoder's work per value cost more than tagging.
-    The columns must hold the types of :data:`.annotate.FIELDS` (any other field is encoded as is)."""
-    if not columns or not len(next(iter(columns.values()))):
-        return ""
-    line = "{" + ", ".join(_json_string(field).replace("%", "%%") + ": %s" for field in columns) + "}"
-    values = [_JSON_COLUMNS.get(field, _json_values)(column) for field, column in columns.items()]
-    return "\n".join(map(line.__mod__, zip(*values))) + "\n"
-
-
-_json_string = json.encoder.encode_basestring
-
-
-def _json_values(column: list) -> list[str]:
-    return list(map(_json_line, column))
-
-
-def _json_strings(column: list[str]) -> list[str]:
-    return list(map(_json_string, column))
-
-
-def _json_optional_strings(column: list[str | None]) -> list[str]:
-    return ["null" if value is None else _json_string(value) for value in column]
-
-
-def _json_optional_ints(column: list[int | None]) -> list:
-    return ["null" if value is None else value for value in column]  # %s writes an int as JSON does
-
-
-def _json_string_lists(column: list[list[str]]) -> list[str]:
-    known: dict[tuple, str] = {}  # a handful of distinct tag lists
-    return [known.get(key) or known.setdefault(key, "[" + ", ".join(map(_json_string, key)) + "]") for key in map(tuple, column)]
-
-
-def _json_score_dicts(column: list[dict[str, float]]) -> list[str]:
-    """Every dictionary has the same tags in the same order, and %r writes a float as JSON does."""
-    scores = "{" + ", ".join(_json_string(tag).replace("%", "%%") + ": %r" for tag in column[0]) + "}"
-    return [scores % tuple(value.values()) for value in column]
-
-
-_JSON_COLUMNS = {
-    "document": _json_strings, "text": _json_strings,
-    "id": _json_optional_strings, "qualifier": _json_optional_strings, "source": _json_optional_strings,
-    "sentence": list, "start": list, "end": list,  # ints: %s writes them as JSON does
-    "killed": _json_optional_ints, "injured": _json_optional_ints,
-    "tags": _json_string_lists, "scores": _json_score_dicts,
-}
+json_line = _json_line_encoder()
 
 
 def _jsonl(rows: list[dict], out: IO[str], first: bool) -> None:
-    out.write("\n".join(map(_json_line, rows)))
+    out.write("\n".join(map(json_line, rows)))
     if rows:
         out.write("\n")
 
