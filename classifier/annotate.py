@@ -19,7 +19,7 @@ import numpy as np
 from .model import Model
 from .readers import Document
 from .segment import Sentence, iter_lines, iter_sentences
-from .writers import Columns, rows_of
+from .writers import Columns, ScoreColumn, rows_of
 
 SCORE_DECIMALS = 6
 BATCH_SENTENCES = 4096
@@ -184,7 +184,7 @@ def _tag_segmented(
         tags_of = {mask: [t for j, t in enumerate(tags) if mask >> j & 1] for mask in set(masks)}
         columns["tags"] = [tags_of[mask].copy() for mask in masks]
     if "scores" in wanted:
-        columns["scores"] = [dict(zip(tags, row)) for row in np.round(scores, SCORE_DECIMALS).tolist()]
+        columns["scores"] = ScoreColumn(tags, np.round(scores, SCORE_DECIMALS))
     if wanted & FIGURE_FIELDS:
         from .figures import casualty_figures  # imported when wanted: compiling its rules takes a while
 

@@ -15,7 +15,7 @@ import numpy as np
 import pyarrow
 import pyarrow.compute as compute
 
-from .writers import Columns, json_line, rows_of
+from .writers import Columns, ScoreColumn, json_line, rows_of
 
 
 def json_lines(columns: Columns) -> bytes:
@@ -85,9 +85,12 @@ def _json_score_dicts(column: list[dict[str, float]]):
     """Every dictionary has the same tags in the same order. Arrow writes a float with the digits
     of Python's repr, but in its own notation for whole numbers ("1" for "1.0") and for very small,
     very large or non-finite ones, which are left to repr."""
-    tags = list(column[0])
-    scores = np.fromiter(chain.from_iterable(map(dict.values, column)), dtype=np.float64, count=len(column) * len(tags))
-    scores = scores.reshape(len(column), len(tags))
+    if isinstance(column, ScoreColumn):
+        tags, scores = column.tags, column.matrix
+    else:
+        tags = list(column[0])
+        scores = np.fromiter(chain.from_iterable(map(dict.values, column)), dtype=np.float64, count=len(column) * len(tags))
+        scores = scores.reshape(len(column), len(tags))
     parts: list = []
     for j, tag in enumerate(tags):
         values = scores[:, j]

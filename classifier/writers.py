@@ -23,6 +23,28 @@ from .tags import format_tags
 
 STDOUT = "-"
 Columns = dict  # field name -> one value per row, every list of one length: rows column by column
+
+
+class ScoreColumn(Sequence):
+    """The "scores" column as a rows x tags matrix: a dictionary per row is made only for whoever
+    asks for one (JSON lines are written from the matrix)."""
+
+    def __init__(self, tags: Sequence[str], matrix):
+        self.tags, self.matrix = tuple(tags), matrix
+
+    def __len__(self) -> int:
+        return len(self.matrix)
+
+    def __getitem__(self, index):
+        if isinstance(index, slice):
+            return ScoreColumn(self.tags, self.matrix[index])
+        return dict(zip(self.tags, self.matrix[index].tolist()))
+
+    def __iter__(self) -> Iterator[dict]:
+        return (dict(zip(self.tags, row)) for row in self.matrix.tolist())
+
+    def __eq__(self, other) -> bool:
+        return isinstance(other, Sequence) and list(self) == list(other)
 FORMATS = ("jsonl", "csv", "table", "parquet", "html")  # of rows; the first is the default
 TEXT_FORMATS = ("jsonl", "csv", "table")  # streamed, appendable, resumable
 
@@ -249,7 +271,7 @@ def arrow_table(columns: Columns, tags: Sequence[str]):
         fields.append(("explain", text))  # nested per tag and direction: kept as JSON text
         columns = columns | {"explain": [json.dumps(value, ensure_ascii=False) for value in columns["explain"]]}
     schema = pyarrow.schema(fields)
-    return pyarrow.Table.from_pydict({name: columns.get(name, []) for name in schema.names}, schema=schema)
+    return pyarrow.Table.from_pydict({name: list(columns.get(name, [])) for name in schema.names}, schema=schema)
 
 
 def write_rows(rows: Iterable[dict], out: IO[str], fmt: str = "jsonl", chunk: int = 1000, header: bool = True) -> int:
