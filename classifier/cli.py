@@ -226,7 +226,8 @@ def predict(inputs, model_path, fmt, output, sentences, resume, jobs, engine, sc
 
         if output == "-":
             raise click.UsageError("--engine dask needs --output DIRECTORY for its parts")
-        count = tag_on_dask(model, inputs, output, fmt, scheduler, jobs, text_col, id_col, sentences)
+        count = tag_on_dask(model, inputs, output, fmt, scheduler, jobs, text_col, id_col, sentences,
+                            explain_top, **({"fields": fields} if fields else {}))
         log.info("tagged %d sentence%s into %s", count, "" if count == 1 else "s", output)
         return
     with Output(output, fmt, resume=resume, tags=model.tags) as out:

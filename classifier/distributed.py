@@ -15,6 +15,7 @@ import os
 from pathlib import Path
 from typing import Iterable, Sequence
 
+from .annotate import FIELDS
 from .errors import NoInputError, OutputError
 from .model import Model
 from .readers import INPUT_TABLE_SUFFIXES, STDIN, input_files
@@ -51,9 +52,11 @@ def partitions(inputs: Iterable[str]) -> list[list[str]]:
 def tag_on_dask(
     model: Model, inputs: Sequence[str], output: str, fmt: str = "parquet", scheduler: str | None = None,
     workers: int = 2, text_col: str = "text", id_col: str | None = None, one_per_line: bool = False,
+    explain: int = 0, fields: Sequence[str] = FIELDS,
 ) -> int:
     """Tag ``inputs`` on the cluster at ``scheduler`` (else a new local one with ``workers``
-    processes), writing parts into the directory ``output``; returns the number of rows."""
+    processes), writing parts into the directory ``output``; returns the number of rows.
+    ``explain`` and ``fields`` are :func:`.annotate.documents_with_rows`'s."""
     from dask.distributed import Client, LocalCluster
 
     if fmt not in PART_FORMATS:
@@ -76,7 +79,7 @@ def tag_on_dask(
             shared = client.scatter(portable, broadcast=True)
             futures = [
                 client.submit(_tag_partition, shared, files, str(out / f"part-{number:05d}.{fmt}"), fmt,
-                              text_col, id_col, one_per_line, pure=False)
+                              text_col, id_col, one_per_line, explain, tuple(fields), pure=False)
                 for number, files in enumerate(tasks)
             ]
             return sum(client.gather(futures))
@@ -86,14 +89,14 @@ def tag_on_dask(
 
 
 def _tag_partition(model: Model, files: list[str], path: str, fmt: str, text_col: str,
-                   id_col: str | None, one_per_line: bool) -> int:
+                   id_col: str | None, one_per_line: bool, explain: int, fields: Sequence[str]) -> int:
     from .annotate import documents_with_columns
     from .readers import iter_documents
     from .writers import Output, rendered
 
     documents = iter_documents(files, text_col=text_col, id_col=id_col)
     with Output(path, fmt, tags=model.tags) as out:
-        for document, columns in documents_with_columns(model, documents, one_per_line):
+        for document, columns in documents_with_columns(model, documents, one_per_line, explain=explain, fields=fields):
             out.write_rendered(document, rendered(columns, fmt, model.tags))
     return out.count
 

@@ -92,6 +92,19 @@ def test_jsonl_parts_from_a_table_carry_the_id(cluster, corpus, tmp_path, synthe
     assert {r["id"] for r in rows} == {"x1", "x2"}
 
 
+def test_parts_keep_the_fields_asked_for_and_the_explanations(cluster, corpus, tmp_path, synthetic_model):
+    folder, _ = corpus
+    out = tmp_path / "out"
+    fields = ("document", "sentence", "tags", "killed")
+    tag_on_dask(synthetic_model, [str(folder)], str(out), "jsonl", scheduler=cluster.scheduler_address,
+                explain=2, fields=fields)
+    rows = [json.loads(line) for part in sorted(out.glob("part-*.jsonl")) for line in part.read_text().splitlines()]
+    documents = iter_documents([str(folder)])
+    expected = [row for _, rows in documents_with_rows(synthetic_model, documents, explain=2, fields=fields) for row in rows]
+    assert rows == expected
+    assert list(rows[0]) == [*fields, "explain"]
+
+
 def test_cli_starts_a_local_cluster_without_a_scheduler_address(corpus, tmp_path, synthetic_model):
     folder, _ = corpus
     model = tmp_path / "m.joblib"
