@@ -10,6 +10,7 @@ their rows as output text, so the parent only reads inputs and writes bytes.
 from __future__ import annotations
 
 import gc
+from collections import deque
 from contextlib import contextmanager
 from functools import lru_cache
 from typing import Callable, Iterable, Iterator, Sequence
@@ -93,13 +94,18 @@ def tag_in_parallel(
 
     # Workers load a model file themselves (once each) instead of receiving it with every task.
     shipped = _FileModel(model.artifact["path"], model.artifact["sha256"]) if model.artifact.get("path") else model
+    # Results come back in order, so each is paired with the batch kept here: sending the documents'
+    # text back from the workers would cost as much as sending it to them.
+    sent: deque[list[Document]] = deque()
+
+    def tasks():
+        for batch in _batches_by_size(documents, PARALLEL_BATCH_CHARS):
+            sent.append(batch)
+            yield delayed(_tag_task)(shipped, batch, one_per_line, render, explain, fields)
+
     with Parallel(n_jobs=jobs, return_as="generator") as parallel:
-        tasks = (
-            delayed(_tag_task)(shipped, batch, one_per_line, render, explain, fields)
-            for batch in _batches_by_size(documents, PARALLEL_BATCH_CHARS)
-        )
-        for results in parallel(tasks):
-            yield from results
+        for results in parallel(tasks()):
+            yield from zip(sent.popleft(), results)
 
 
 def _tag_task(model, documents: list[Document], one_per_line: bool, render, explain: int, fields) -> list:
@@ -107,8 +113,8 @@ def _tag_task(model, documents: list[Document], one_per_line: bool, render, expl
         model = model.load()
     with _rare_collections():
         return [
-            (document, render(columns) if render else rows_of(columns))
-            for document, columns in documents_with_columns(model, documents, one_per_line, explain=explain, fields=fields)
+            render(columns) if render else rows_of(columns)
+            for _, columns in documents_with_columns(model, documents, one_per_line, explain=explain, fields=fields)
         ]
 
 
