@@ -159,10 +159,17 @@ _MAYBE_ACRONYM = re.compile(r"[A-Z]\.(?![^\x1f])")
 # unless a comma touches it) or with an acronym that does not end the run ("U.S.-backed"): those
 # frames take the regular expression.
 _PLAIN = re.compile(r"[A-Za-z0-9 ,.'’\-\x1e]*+")
+# The usual frame is plain with no masked quote, no period but one that ends it and closes a word,
+# and no hyphen that starts a run or touches a comma. Its characters but the period, as a pattern
+# with the period and as ASCII bytes to delete.
+_USUAL = re.compile(r"[A-Za-z0-9 ,'’\-]*+(?:(?<=[^ ,])\.)?")
+_USUAL_ASCII = bytes(b for b in range(128) if _USUAL.fullmatch(chr(b)))
 _HOLDER = "\x00"  # stands in for the masked quote, which str.split() takes for whitespace
 _PERIOD_ALONE = (" .", ",.", "\x1e.")  # a frame ending in a period that starts a run
 _RUN_AFTER_ACRONYM = re.compile(r"\x1f(?:[A-Z]\.){2,}+[^\x1f]")
-_QUOTE_CHARS = re.compile("[“”\"]")
+# A double quotation mark, opening if group 1 matches: curly, or straight after a space, a bracket or a
+# dash (or at the start) and before a non-space, as straight quotes have no direction of their own.
+_QUOTE_MARKS = re.compile(r'[“”"]((?<=“)|(?<=")(?<![^\s(\[—–-]")(?=\S))?')
 _WORD_CHAR = re.compile(r"\w")
 _NEGATIONS = frozenset({"not", "never"})
 _NEGATED = ("n't", "n’t")
@@ -170,6 +177,7 @@ _QUOTE_OR_COMMA = frozenset({_QUOTE, ","})
 _FUNCTION_WORDS = _PREPOSITIONS | _AUX_ADVERBS | _BE | _PRONOUNS | _DETERMINERS  # never in a phrase
 _NOT_NAMING = _DETERMINERS | _NOT_A_SUBJECT | _PRONOUNS  # a phrase of only these names nobody
 _NOT_NAME_WORDS = _DETERMINERS | _CONJUNCTIONS | _PREPOSITIONS | _PRONOUNS
+_MAYBE_NOT_CONTENT = _FUNCTION_WORDS | _CONJUNCTIONS | frozenset(_VERBS)  # see _is_content
 
 
 class _Tokens:
@@ -181,23 +189,30 @@ class _Tokens:
     def __init__(self, frame: str) -> None:
         self.frame = frame
         self.parts: list[str] | None = None
+        self._headline: bool | None = None
+        if frame.isascii():
+            rest = frame.encode().translate(None, _USUAL_ASCII)
+            usual = not rest or (rest == b"." and frame[-1] == "." and frame[-2:-1] not in " ,")
+            plain = usual or not rest.translate(None, b".\x1e")
+        else:
+            usual = _USUAL.fullmatch(frame)
+            plain = usual or _PLAIN.fullmatch(frame)
+        if usual and ("-" not in frame
+                      or not (",-" in frame or "-," in frame or " -" in frame or frame[0] == "-")):
+            # The usual frame: no run can start with "." or "-" or an acronym, and only the last
+            # token can end with a period.
+            # phrase() strips the periods of its last token, so here it can read ``text``.
+            spaced = frame.replace(",", " , ") if "," in frame else frame
+            self.raw = self.text = text = spaced.split()
+            self.lower = lower = spaced.lower().split()
+            if frame[-1:] == "." and not ("A" <= frame[-2] <= "Z" and _ACRONYM.fullmatch(text[-1])):
+                text[-1] = text[-1].rstrip(".")
+                lower[-1] = lower[-1].rstrip(".")
+            return
         raw = None
-        if _PLAIN.fullmatch(frame) and ",-" not in frame and "-," not in frame:
+        if plain and ",-" not in frame and "-," not in frame:
             spaced = frame.replace(",", " , ") if "," in frame else frame
             periods = frame.count(".")
-            if (_QUOTE not in frame and " -" not in frame and frame[:1] != "-"
-                    and (not periods or (periods == 1 and frame[-1] == "." and frame != "."
-                                         and not frame.endswith(_PERIOD_ALONE)))):
-                # The usual frame: no run can start with "." or "-" or an acronym, and only the
-                # last token can end with a period.
-                # phrase() strips the periods of its last token, so here it can read ``text``.
-                self.raw = self.text = text = spaced.split()
-                self.lower = lower = spaced.lower().split()
-                if periods and not ("A" <= text[-1][-2] <= "Z" and _ACRONYM.fullmatch(text[-1])):
-                    text[-1] = text[-1].rstrip(".")
-                    lower[-1] = lower[-1].rstrip(".")
-                self._headline = None
-                return
             if _QUOTE in spaced:
                 spaced = spaced.replace(_QUOTE, f" {_HOLDER} ")
             raw = spaced.split()
@@ -229,7 +244,7 @@ class _Tokens:
                     text = raw.copy()
                     text[-1] = text[-1].rstrip(".")
             elif _MAYBE_ACRONYM.search(joined):
-                text = [w if _ACRONYM.fullmatch(w) else w.rstrip(".") for w in raw]
+                text = [w.rstrip(".") if w[-1:] == "." and not _ACRONYM.fullmatch(w) else w for w in raw]
                 joined = _SEPARATOR.join(text)
             else:
                 joined = _TRAILING_PERIODS.sub("", joined)
@@ -238,7 +253,6 @@ class _Tokens:
         # The separator is neither cased nor case-ignorable, so lowering the joined tokens lowers
         # each token as on its own (the context of a final sigma stops at it).
         self.lower = joined.lower().split(_SEPARATOR) if text else []
-        self._headline: bool | None = None
 
     def phrase(self, start: int, end: int) -> str:
         """The frame from token ``start`` to token ``end``, without final periods, spaces normalised."""
@@ -259,12 +273,14 @@ def attribute(sentences: Sequence[str]) -> list[str | None]:
     speakers: list[_Speaker | None] = [None] * len(frames)
     no_cue = _CUE_WORDS.isdisjoint
     for i, frame in enumerate(frames):
-        if frame.isascii():
-            words = frame.encode().translate(_LOWER_LETTERS_ONLY).split()
-        else:
-            words = frame.lower().encode("utf-8", "surrogatepass").translate(_LETTERS_ONLY).split()
-        if no_cue(words):
-            continue
+        # "said", the commonest cue by far, is worth a quick look: a frame with it takes the rules.
+        if "said" not in frame:
+            if frame.isascii():
+                words = frame.encode().translate(_LOWER_LETTERS_ONLY).split()
+            else:
+                words = frame.lower().encode("utf-8", "surrogatepass").translate(_LETTERS_ONLY).split()
+            if no_cue(words):
+                continue
         speaker = _speaker(frame, history)
         if speaker:
             history.append(speaker)
@@ -277,28 +293,12 @@ def attribute(sentences: Sequence[str]) -> list[str | None]:
     if _QUOTE in "".join(frames):
         for i in range(1, len(frames)):
             # A quoted sentence standing alone continues the quote of the sentence before it.
-            if speakers[i] is None and _fully_quoted(frames[i]):
+            if speakers[i] is None and _QUOTE in frames[i] and not _WORD_CHAR.search(frames[i]):
                 speakers[i] = speakers[i - 1]
     return [s.name if s else None for s in speakers]
 
 
 # --- quotation marks -----------------------------------------------------------------------------
-
-
-def _quote_marks(text: str) -> list[tuple[int, bool]]:
-    """(position, is_opening) for each double quotation mark."""
-    marks = []
-    for match in _QUOTE_CHARS.finditer(text):
-        i = match.start()
-        char = text[i]
-        if char != '"':
-            marks.append((i, char == "“"))
-        else:
-            before = text[i - 1] if i else " "
-            after = text[i + 1] if i + 1 < len(text) else " "
-            # Straight quotes have no direction; the spacing around them gives it.
-            marks.append((i, (before.isspace() or before in "([—–-") and not after.isspace()))
-    return marks
 
 
 def _frames(sentences: Sequence[str]) -> tuple[list[str], list[tuple[int, int]]]:
@@ -308,54 +308,59 @@ def _frames(sentences: Sequence[str]) -> tuple[list[str], list[tuple[int, int]]]
         if "(" not in document:
             return list(sentences), []
         return [_masked(text, []) if "(" in text else text for text in sentences], []
-    events = [(i, pos, opening) for i, text in enumerate(sentences)
-              if '"' in text or "“" in text or "”" in text for pos, opening in _quote_marks(text)]
-    masks: list[list[tuple[int, int]]] = [[] for _ in sentences]
+    # (sentence, position, is_opening) for each double quotation mark, in document order.
+    events = [(i, match.start(), match.lastindex is not None)
+              for i, text in enumerate(sentences) if '"' in text or "“" in text or "”" in text
+              for match in _QUOTE_MARKS.finditer(text)]
+    masks: dict[int, list[tuple[int, int]]] = {}
     groups = []
     k = 0
     while k < len(events):
         sent, pos, opening = events[k]
         if not opening:
             # A closing mark with no opening one: the opening was lost, as in much scraped text.
-            if not any(e[0] == sent and e[1] < pos for e in events):
-                masks[sent].append((0, pos + 1))
+            if not k or events[k - 1][0] != sent:
+                masks.setdefault(sent, []).append((0, pos + 1))
             k += 1
             continue
         # A paragraph of a continuing quote opens again without the previous one being closed,
         # so further opening marks before the closing one belong to the same quotation.
-        close = next(
-            (j for j in range(k + 1, len(events))
-             if not events[j][2] and events[j][0] - sent <= _MAX_QUOTE_SENTENCES),
-            None,
-        )
-        if close is None or any(events[j][0] - sent > _MAX_QUOTE_SENTENCES for j in range(k + 1, close)):
+        close = k + 1
+        while (close < len(events) and events[close][2]
+               and events[close][0] - sent <= _MAX_QUOTE_SENTENCES):
+            close += 1
+        if close == len(events) or events[close][0] - sent > _MAX_QUOTE_SENTENCES:
             k += 1
             continue
         end_sent, end_pos, _ = events[close]
         if end_sent == sent:
-            masks[sent].append((pos, end_pos + 1))
+            masks.setdefault(sent, []).append((pos, end_pos + 1))
         else:
-            masks[sent].append((pos, len(sentences[sent])))
+            masks.setdefault(sent, []).append((pos, len(sentences[sent])))
             for middle in range(sent + 1, end_sent):
-                masks[middle].append((0, len(sentences[middle])))
-            masks[end_sent].append((0, end_pos + 1))
+                masks.setdefault(middle, []).append((0, len(sentences[middle])))
+            masks.setdefault(end_sent, []).append((0, end_pos + 1))
             groups.append((sent, end_sent))
         k = close + 1
-    return [_masked(text, spans) if spans or "(" in text else text
-            for text, spans in zip(sentences, masks)], groups
+    frames = list(sentences)
+    for i, spans in masks.items():
+        frames[i] = _masked(frames[i], spans)
+    if "(" in document:
+        for i, text in enumerate(sentences):
+            if "(" in text and i not in masks:
+                frames[i] = _masked(text, [])
+    return frames, groups
 
 
 def _masked(text: str, spans: list[tuple[int, int]]) -> str:
     for start, end in sorted(spans, reverse=True):
         text = f"{text[:start]} {_QUOTE} {text[end:]}"
     # Parenthetical asides ("Wasfi Bave Dindar (55) told") sit between a subject and its verb.
-    while _PARENTHESES.search(text):
-        text = _PARENTHESES.sub("", text)
+    while "(" in text:
+        text, removed = _PARENTHESES.subn("", text)
+        if not removed:
+            break
     return text
-
-
-def _fully_quoted(frame: str) -> bool:
-    return _QUOTE in frame and not _WORD_CHAR.search(frame)
 
 
 # --- finding the speaker -------------------------------------------------------------------------
@@ -453,7 +458,8 @@ def _speaker_of_verb(tk: _Tokens, i: int, before: int, history: list[_Speaker]) 
 
 def _skip_back(tk: _Tokens, j: int) -> int:
     text, lower = tk.text, tk.lower
-    while j >= 0 and (lower[j] in _AUX_ADVERBS or lower[j] in _NEGATIONS or lower[j].endswith(_NEGATED)
+    # _AUX_ADVERBS has the negations.
+    while j >= 0 and (lower[j] in _AUX_ADVERBS or lower[j].endswith(_NEGATED)
                       or (text[j].islower() and text[j].endswith("ly"))):
         j -= 1
     return j
@@ -508,7 +514,7 @@ def _phrase_start(tk: _Tokens, end: int) -> int:
         if not _is_content(word, low) or (k < end and word.islower() and word.endswith("ed")
                                           and "-" not in word and word not in _ADJECTIVE_PARTICIPLES):
             break
-        if (low.rstrip(".") in _TITLES and word[0].isupper()
+        if (low in _TITLES and word[0].isupper()
                 and k > 0 and text[k - 1].islower()):
             return k  # a title opens a name even without the comma before it: "death Dr Joanne Liu told"
         k -= 1
@@ -516,6 +522,9 @@ def _phrase_start(tk: _Tokens, end: int) -> int:
 
 
 def _is_content(word: str, lower: str) -> bool:
+    if lower not in _MAYBE_NOT_CONTENT:
+        # Neither a boundary nor a number is in upper case, so the test below comes to this.
+        return not (word in _BOUNDARIES or word.isdigit())
     if word.isupper() and len(word) > 1:
         return True  # an acronym: "WHO said"
     return not (word in _BOUNDARIES or lower in _FUNCTION_WORDS
@@ -639,8 +648,7 @@ def _is_name_word(word: str) -> bool:
         return False
     if word.lower() in _NOT_NAME_WORDS:
         return False
-    last = word.split("-")[-1]
-    return not last.islower()  # "UK-based" and "Kurdish-led" describe, they do not name
+    return not word[word.rfind("-") + 1:].islower()  # "UK-based" and "Kurdish-led" describe, they do not name
 
 
 def _resolve(tk: _Tokens, start: int, end: int, history: list[_Speaker]) -> _Speaker | None:
@@ -652,7 +660,7 @@ def _resolve(tk: _Tokens, start: int, end: int, history: list[_Speaker]) -> _Spe
         apposed = _apposed_subject(tk, start - 1, history)
         if apposed and apposed.named:
             return apposed  # "Hekem Xelo, a senior Kurdish official from ... told"
-    if _NOT_NAMING.issuperset(lower[start:end + 1]):
+    if lower[end] in _NOT_NAMING and _NOT_NAMING.issuperset(lower[start:end + 1]):
         return None
     if _is_name_word(text[end]):
         return _name(tk, start, end, history)
@@ -663,7 +671,7 @@ def _resolve(tk: _Tokens, start: int, end: int, history: list[_Speaker]) -> _Spe
         return _name(tk, start, role_at - 1, history)  # "Rami Abdel Rahman head of the Observatory said"
     if lower[start] == "the" and lower[end] in _ROLE_NOUNS and history and history[-1].named:
         return history[-1]
-    return _Speaker(tk.phrase(start, end), named=False)
+    return _Speaker(tk.phrase(start, end), False)
 
 
 def _name(tk: _Tokens, start: int, end: int, history: list[_Speaker]) -> _Speaker | None:
@@ -672,18 +680,19 @@ def _name(tk: _Tokens, start: int, end: int, history: list[_Speaker]) -> _Speake
     while run > start and (_is_name_word(text[run - 1]) or (
             lower[run - 1] in _NAME_CONNECTORS and run > start + 1 and _is_name_word(text[run - 2]))):
         run -= 1
-    # "Homs Governor Talal Barazi" and "Dr. Mansour", but not "Turkish General Staff".
-    titles = [k for k in range(run, end) if lower[k].rstrip(".") in _TITLES
-              and lower[k + 1] not in _NAME_CONNECTORS
-              and (end - k > 1 or lower[k].rstrip(".") in _ABBREVIATED_TITLES)]
-    if titles:
-        run = titles[-1] + 1
+    # "Homs Governor Talal Barazi" and "Dr. Mansour", but not "Turkish General Staff": the name
+    # starts after the last title.
+    for k in range(end - 1, run - 1, -1):
+        if (lower[k] in _TITLES and lower[k + 1] not in _NAME_CONNECTORS
+                and (end - k > 1 or lower[k] in _ABBREVIATED_TITLES)):
+            run = k + 1
+            break
     while end > run and lower[end] in _TITLES:
         end -= 1  # "Peter Salama Executive Director of the WHO ... said"
     name = tk.phrase(run, end)
     # A later mention by surname ("Xelo added") is the person named in full before.
     # The earliest match, because news introduces a person in full before shortening the name.
-    return history.by_short_name.get(name) or _Speaker(name, named=True)
+    return history.by_short_name.get(name) or _Speaker(name, True)
 
 
 class _History(list):
@@ -696,11 +705,13 @@ class _History(list):
         self.by_short_name: dict[str, _Speaker] = {}
 
     def append(self, speaker: _Speaker) -> None:
-        super().append(speaker)
+        list.append(self, speaker)
         if speaker.named:
-            words = speaker.name.split(" ")
-            for k in range(1, len(words)):
-                self.by_short_name.setdefault(" ".join(words[k:]), speaker)
+            name = speaker.name
+            space = name.find(" ")
+            while space >= 0:
+                self.by_short_name.setdefault(name[space + 1:], speaker)
+                space = name.find(" ", space + 1)
 
 
 def _antecedent(pronoun: str, history: list[_Speaker]) -> _Speaker | None:

@@ -16,7 +16,9 @@ from __future__ import annotations
 import re
 from bisect import bisect_left
 from dataclasses import dataclass
-from typing import NamedTuple
+from functools import lru_cache
+from itertools import repeat
+from typing import Callable, NamedTuple
 
 
 @dataclass(frozen=True)
@@ -79,23 +81,45 @@ def parse_number(words: str) -> int | None:
 
 
 def _alternatives(phrases) -> str:
-    # Longest first, so that "several dozen" wins over "several".
-    return "|".join(re.escape(p).replace(r"\ ", r"\s+") for p in sorted(phrases, key=len, reverse=True))
+    """A regular expression for any of the phrases (a space in one stands for \\s+), as a trie, which the re
+    module goes through much faster than a list of phrases under re.I. Where one phrase goes on from
+    another, the longer is tried first, so that "several dozen" wins over "several"."""
+    tree: dict = {}
+    for phrase in phrases:
+        node = tree
+        for character in phrase:
+            node = node.setdefault(character, {})
+        node[""] = {}
+
+    def branches(node: dict) -> str:
+        alternatives = [
+            (r"\s+" if character == " " else re.escape(character)) + branches(child)
+            for character, child in sorted(node.items()) if character
+        ]
+        if not alternatives:
+            return ""
+        if len(alternatives) == 1 and len(alternatives[0]) == 1:
+            trie = alternatives[0]
+        else:
+            trie = f"(?:{'|'.join(alternatives)})" if len(alternatives) > 1 or "" in node else alternatives[0]
+        return trie + "?" if "" in node else trie  # a phrase that ends here is tried after those that go on
+
+    return branches(tree)
 
 
 _WORD_NUMBER = _alternatives([*_UNITS, *_TENS])
 _NUMBER = rf"(?:\d{{1,3}}(?:,\d{{3}})+|\d+|(?:{_WORD_NUMBER})(?:[\s-]+(?:{_WORD_NUMBER}|hundred|thousand))*)"
-_MONTHS = (
-    "january|february|march|april|june|july|august|september|october|november|december|"
-    "jan|feb|mar|apr|jun|jul|aug|sep|sept|oct|nov|dec"
-)
 # What follows a number that is not a head count: units of time, age, distance, money, dates.
-_NOT_A_COUNT = (
-    rf"(?![\d.,]?\d)(?!(?:-|\s*)(?:years?|year-olds?|months?|weeks?|days?|hours?|minutes?|seconds?|"
-    rf"am|pm|a\.m|p\.m|o'clock|gmt|km|kms|kilometers?|kilometres?|miles?|meters?|metres?|m|kg|tons?|"
-    rf"percent|per\s+cent|%|dollars?|euros?|pounds?|liras?|million|billion|times|st|nd|rd|th|"
-    rf"{_MONTHS})\b)(?!\s*%)"
+_NOT_COUNTED = (
+    "year", "years", "year-old", "year-olds", "month", "months", "week", "weeks", "day", "days", "hour", "hours",
+    "minute", "minutes", "second", "seconds", "am", "pm", "a.m", "p.m", "o'clock", "gmt", "km", "kms",
+    "kilometer", "kilometers", "kilometre", "kilometres", "mile", "miles", "meter", "meters", "metre", "metres",
+    "m", "kg", "ton", "tons", "percent", "per cent", "%", "dollar", "dollars", "euro", "euros", "pound",
+    "pounds", "lira", "liras", "million", "billion", "times", "st", "nd", "rd", "th",
+    "january", "february", "march", "april", "june", "july", "august", "september", "october", "november",
+    "december", "jan", "feb", "mar", "apr", "jun", "jul", "aug", "sep", "sept", "oct", "nov", "dec",
 )
+_NOT_A_COUNT = rf"(?![\d.,]?\d)(?!(?:-|\s*)(?:{_alternatives(_NOT_COUNTED)})\b)(?!\s*%)"
 # Not "(55)" (an age), "$5", "1.5" or "no one".
 _COUNT_START = r"(?<![\w$£€(.,/-])(?<!no\s)"
 _AMOUNT = (
@@ -115,11 +139,15 @@ _YEAR_RE = re.compile(r"(?:19|20)\d\d")
 def _amount(count: str) -> tuple[int | None, str | None]:
     """The figure a count phrase stands for, and which qualifier applied."""
     count = " ".join(count.split())
+    if count.isdigit() and count.isascii():  # the commonest, and no qualifier or vague amount
+        return (None, None) if _YEAR_RE.fullmatch(count) else (int(count), None)
     if count.lower() in ("a", "an", "another"):
         return 1, None
     qualifier = None
     if match := _QUALIFIER_RE.match(count):
         qualifier, count = match.group(1).lower(), count[match.end():]
+        if count.isdigit() and count.isascii():  # "at least 50", the next commonest
+            return (None, None) if _YEAR_RE.fullmatch(count) else (int(count), qualifier)
     if match := _VAGUE_RE.match(count):
         # casefold: the pattern ignores case the Unicode way, so "hundredſ" matches "hundreds".
         amount = VAGUE.get(match.group(1).casefold())
@@ -135,17 +163,25 @@ def _amount(count: str) -> tuple[int | None, str | None]:
 
 # --- victims -------------------------------------------------------------------------------------
 
+# Nouns for people that take an "s" in the plural, and then the others.
+_PERSONS = (
+    "person", "individual", "civilian", "soldier", "troop", "trooper", "marine", "fighter", "militant", "member",
+    "recruit", "police officer", "officer", "guard", "commander", "leader", "official", "kid", "boy", "girl",
+    "infant", "teenager", "youth", "student", "resident", "villager", "inhabitant", "farmer", "shepherd",
+    "worker", "employee", "journalist", "reporter", "doctor", "nurse", "medic", "paramedic", "protester",
+    "protestor", "demonstrator", "worshipper", "pilgrim", "passenger", "refugee", "migrant", "detainee",
+    "prisoner", "hostage", "victim", "rebel", "insurgent", "jihadist", "extremist", "terrorist", "attacker",
+    "assailant", "bomber", "loyalist", "other", "relative", "brother", "son", "daughter", "father", "mother",
+    "husband", "volunteer", "rescuer", "citizen", "national", "activist",
+)
+_PEOPLE_NOUNS = (
+    *_PERSONS, *(f"{noun}s" for noun in _PERSONS), "people", "personnel", "police", "child", "children", "man",
+    "men", "woman", "women", "serviceman", "servicemen", "militiaman", "militiamen", "policeman", "policemen",
+    "gunman", "gunmen", "baby", "babies", "mercenary", "mercenaries", "wife", "wives", "family", "families",
+    "staff", "elderly",
+)
 _PEOPLE = (
-    r"(?:people|persons?|individuals?|civilians?|soldiers?|troops?|troopers?|servicem[ae]n|personnel|"
-    r"marines?|fighters?|militants?|militiam[ae]n|members?|recruits?|policem[ae]n|police(?:\s+officers?)?|"
-    r"officers?|guards?|commanders?|leaders?|officials?|children|child|kids?|boys?|girls?|wom[ae]n|m[ae]n|"
-    r"bab(?:y|ies)|infants?|teenagers?|youths?|students?|residents?|villagers?|inhabitants?|farmers?|"
-    r"shepherds?|workers?|employees?|journalists?|reporters?|doctors?|nurses?|medics?|paramedics?|"
-    r"protest[eo]rs?|demonstrators?|worshippers?|pilgrims?|passengers?|refugees?|migrants?|detainees?|"
-    r"prisoners?|hostages?|victims?|rebels?|insurgents?|jihadists?|extremists?|terrorists?|gunm[ae]n|"
-    r"attackers?|assailants?|bombers?|mercenar(?:y|ies)|loyalists?|others?|relatives?|brothers?|sons?|"
-    r"daughters?|fathers?|mothers?|husbands?|wives|wife|famil(?:y|ies)|staff|volunteers?|rescuers?|citizens?|"
-    r"nationals?|elderly|activists?|"
+    rf"(?:{_alternatives(_PEOPLE_NOUNS)}|"
     r"(?-i:[A-Z][a-z]+(?:ians|eans|ans)|Kurds|Turks|Turkmen|Arabs|Druze|Alawites|Yazidis|Sunnis|Shiites|Jews|"
     r"Iraqis|Israelis|Yemenis|Saudis|Pakistanis|Somalis|Lebanese|Sudanese|Chinese|Uzbeks|Chechens))"
 )
@@ -160,11 +196,11 @@ _NOUN = rf"(?:of\s+(?:the|their|our|its|his|her|them)\s+)?{_PLAIN_NOUN}"
 _ONE = r"(?<![\w-])(?:an?|another)"
 
 # A relative ("his young daughter") or a name ("Ahmed al-Ali") is one victim.
-_KIN = (
-    r"(?:his|her|their)\s+(?:[a-z]+\s+)?(?:brother|sister|son|daughter|father|mother|wife|husband|child|"
-    r"cousin|uncle|nephew|niece|friend|colleague|bodyguard|driver)\b"
-)
-_NAME = r"[A-Z][a-z’']+(?:[\s-](?:al|el|bin|ibn|abu|[A-Z][a-z’']+))*"
+_RELATIVES = ("brother", "sister", "son", "daughter", "father", "mother", "wife", "husband", "child", "cousin",
+              "uncle", "nephew", "niece", "friend", "colleague", "bodyguard", "driver")
+_KIN = rf"(?:his|her|their)\s+(?:[a-z]+\s+)?(?:{'|'.join(_RELATIVES)})\b"
+_NAME_PARTICLES = ("al", "el", "bin", "ibn", "abu")
+_NAME = rf"[A-Z][a-z’']+(?:[\s-](?:{'|'.join(_NAME_PARTICLES)}|[A-Z][a-z’']+))*"
 # More victims joined on with "and": "two women and their seven children". Only with a noun, and not
 # "3 of them children", which is part of the first group rather than a group of its own.
 _CONJUNCT = rf"(?P<conjunct>{_COUNT}|{_ONE})\s+{_PLAIN_NOUN}|{_KIN}"
@@ -181,12 +217,12 @@ _VICTIMS_NOUN = rf"(?P<count>{_COUNT}|{_ONE})\s+(?P<noun>{_NOUN}){_MORE}"
 
 # --- verbs and nouns of killing and injury -------------------------------------------------------
 
-_KILLED = (
-    r"(?:killed|dead|died|shot\s+dead|shot\s+and\s+killed|executed|massacred|slain|slaughtered|murdered|"
-    r"assassinated|beheaded|martyred|gunned\s+down|lost\s+their\s+lives|perished|"
-    r"(?:stabbed|beaten|tortured)\s+to\s+death)"
-)
-_INJURED = r"(?:wounded|injured|hurt|maimed)"
+_KILLED_WORDS = ("killed", "dead", "died", "shot dead", "shot and killed", "executed", "massacred", "slain",
+                 "slaughtered", "murdered", "assassinated", "beheaded", "martyred", "gunned down",
+                 "lost their lives", "perished", "stabbed to death", "beaten to death", "tortured to death")
+_INJURED_WORDS = ("wounded", "injured", "hurt", "maimed")
+_KILLED = f"(?:{_alternatives(_KILLED_WORDS)})"
+_INJURED = f"(?:{_alternatives(_INJURED_WORDS)})"
 # Without an auxiliary these may be active ("two gunmen killed a man"); see _AFTER_PASSIVE.
 _AMBIGUOUS = {"killed", "wounded", "injured", "hurt", "executed", "massacred", "slaughtered", "murdered",
               "assassinated", "beheaded", "maimed"}
@@ -217,20 +253,24 @@ _TOLL_VERB = r"(?:to|at|of|reached|hit|is|was|stands\s+at|stood\s+at)"
 
 # Deaths and injuries that are not casualties of violence, named after the verb ("died of cold",
 # "killed in a car accident") or before it ("hunger has killed").
+_CAUSES_OF = ("cold", "hunger", "starvation", "malnutrition", "illness", "illnesses", "disease", "diseases",
+              "cancer", "cholera", "covid", "covid-19", "coronavirus", "heart attack", "natural causes", "old age",
+              "exposure", "dehydration", "thirst", "hypothermia", "sickness", "infection", "typhoid", "measles",
+              "lack of food", "lack of medicine", "lack of medical care", "lack of treatment")
+_CAUSES_IN = ("accident", "crash", "collision", "fire", "blaze", "flood", "floods", "flooding", "earthquake",
+              "avalanche", "landslide", "storm")
 _NOT_VIOLENCE_AFTER = re.compile(
     r"\s*,?\s*(?:(?:of|from|due\s+to|because\s+of|after\s+contracting)\s+(?:the\s+|an?\s+)?(?:[\w-]+\s+)?"
-    r"(?:cold|hunger|starvation|malnutrition|illness|illnesses|disease|diseases|cancer|cholera|covid(?:-19)?|"
-    r"coronavirus|heart\s+attack|natural\s+causes|old\s+age|exposure|dehydration|thirst|hypothermia|"
-    r"sickness|infection|typhoid|measles|lack\s+of\s+(?:food|medicine|medical\s+care|treatment))\b"
-    r"|(?:in|by|after)\s+(?:an?|the)\s+(?:[\w-]+\s+){0,2}?(?:accident|crash|collision|fire|blaze|flood|"
-    r"floods|flooding|earthquake|avalanche|landslide|storm)\b(?!\s*fight))",
+    rf"(?:{_alternatives(_CAUSES_OF)})\b"
+    rf"|(?:in|by|after)\s+(?:an?|the)\s+(?:[\w-]+\s+){{0,2}}?(?:{_alternatives(_CAUSES_IN)})\b(?!\s*fight))",
     re.I,
 )
 # Not "fire" alone: "artillery fire killed two people" is violence.
+_CAUSES_BEFORE = ("cold", "hunger", "starvation", "malnutrition", "disease", "illness", "cholera", "a fire",
+                  "an fire", "a house fire", "an house fire", "blaze", "accident", "crash", "flood", "floods",
+                  "earthquake", "storm")
 _NOT_VIOLENCE_BEFORE = re.compile(
-    r"\b(?:cold|hunger|starvation|malnutrition|disease|illness|cholera|an?\s+(?:house\s+)?fire|blaze|accident|"
-    r"crash|flood|floods|earthquake|storm)s?\s+(?:has\s+|had\s+|have\s+|that\s+|which\s+)?$",
-    re.I,
+    rf"\b(?:{_alternatives(_CAUSES_BEFORE)})s?\s+(?:has\s+|had\s+|have\s+|that\s+|which\s+)?$", re.I
 )
 
 # "Five people, including two children, were killed": an aside about part of the group.
@@ -251,11 +291,11 @@ _AND_OR_COMMA = rf"(?:\s+{_AND}\s+|\s*[,/]\s*|\s+)"
 # Earlier patterns win where matches overlap.
 
 
-def _compile(pattern: str, flags=re.I) -> re.Pattern:
-    return re.compile(pattern, flags)
+def _compile(pattern: str, flags=re.I) -> tuple[str, int]:
+    return pattern, flags  # compiled by _compiled, when first needed
 
 
-_PATTERNS: list[tuple[str | None, re.Pattern]] = [
+_PATTERNS: list[tuple[str | None, tuple[str, int]]] = [
     # Combined figures: "killing or wounding 50", "killed and injured dozens", "50 killed or wounded",
     # "several dead and wounded", "50 casualties", "the death and injury of dozens".
     # ("killed and executed 270" is not combined: both verbs kill.)
@@ -318,15 +358,16 @@ _PATTERNS: list[tuple[str | None, re.Pattern]] = [
 ]
 # --- speed ---------------------------------------------------------------------------------------
 # Searching all the patterns above through a sentence is slow, and most sentences report no casualty,
-# so two shortcuts skip the work that cannot find anything. Neither changes what is found: each only
-# leaves out what the patterns could never match (tests/test_figures.py compares with _parts_plain).
+# so shortcuts skip the work that cannot find anything. None changes what is found: each only leaves
+# out what the patterns could never match (tests/test_figures.py compares with _parts_plain).
 #
-# 1. Gates. Every pattern needs some literal words ("killed", "toll", "injuries", ...) somewhere in
-#    the sentence; a pattern whose words are missing is not searched, and a sentence with none of the
-#    words at all (most sentences) gives no figure at once. A gate is a tuple of groups that must all
-#    be present; a group is present when any of its stems occurs in the lowered sentence. Each stem is
-#    a part that every word of its group in the pattern shares. The first group of each gate is the
-#    rarest, and a sentence with none of the first groups' stems gives no figure.
+# 1. Gates. Every pattern needs some words ("killed", "toll", "injuries", ...) in the sentence, at
+#    the start of a word (they follow a space or \b); a pattern whose words are missing is not
+#    searched, and a sentence with none of the words at all (most sentences) gives no figure at once.
+#    A gate is a tuple of groups that must all be present; a group is present when a word starts with
+#    one of its stems. Each of a pattern's words or phrases starts with a stem of its group, or has a
+#    word that does ("lost their lives"). The first group of each gate is the rarest, and a sentence
+#    with none of the first groups gives no figure. Two patterns also have a check (see _Start).
 _KILLING_STEMS = ("kill", "shot", "shooting", "execut", "massacr", "slaughter", "murder", "assassinat",
                   "behead", "slew", "life", "lives")
 _INJURING_STEMS = ("wound", "injur", "hurt", "maim")
@@ -336,14 +377,14 @@ _INJURED_STEMS = ("wounded", "injured", "hurt", "maimed")
 _DEATH_OF_STEMS = ("death", "killing", "massacre", "murder", "execution", "assassination", "bodies",
                    "remains", "corpses")
 _GATES: list[tuple[tuple[str, ...], ...]] = [
-    (_INJURING_STEMS, _KILLING_STEMS),  # killing or wounding 50
+    ((*_KILLING_STEMS, *_INJURING_STEMS),),  # killing or wounding 50 (the first verb may be inside a word)
     (_INJURED_STEMS, _KILLED_STEMS),  # 50 killed or wounded
     (("casualties", "victims"),),
     (("injur", "wounding"), ("death", "killing")),
     (("toll", "dead", "death", "fatalities", "killed"), ("toll", "number")),
     (("wounded", "injur"), ("number",)),
     (("themselves",),),
-    (_KILLING_STEMS, ("self",)),  # killing himself and 5 others
+    (_KILLING_STEMS,),  # killing himself and 5 others
     (_KILLING_STEMS,),
     (_INJURING_STEMS,),
     (("lost",),),
@@ -358,19 +399,6 @@ _GATES: list[tuple[tuple[str, ...], ...]] = [
     (("wounded", "injured", "hurt"),),  # one injured
 ]
 assert len(_GATES) == len(_PATTERNS)
-_FIRST_STEMS = {stem for gate in _GATES for stem in gate[0]}
-# Any first stem at all; a stem that contains another is present only if that one is.
-_ANY_STEM = tuple(sorted(s for s in _FIRST_STEMS if not any(o != s and o in s for o in _FIRST_STEMS)))
-# The groups numbered, so that a sentence can remember which it has in a list.
-_GROUPS = list(dict.fromkeys(group for gate in _GATES for group in gate))
-_GATE_NUMBERS = [tuple(_GROUPS.index(group) for group in gate) for gate in _GATES]
-# A group whose every stem contains a stem of another group is present only if that one is, so
-# finding a group present or missing may settle others (finding no "wound", "injur", "hurt" or "maim"
-# settles that "injuries" is missing too).
-_HAS = [[b for b, group_b in enumerate(_GROUPS) if all(any(stem in s for stem in group) for s in group_b)]
-        for group in _GROUPS]  # groups that have a stem of the group in every stem: missing if it is
-_IN = [[b for b, group_b in enumerate(_GROUPS) if all(any(stem in s for stem in group_b) for s in group)]
-       for group in _GROUPS]  # groups with a stem in every stem of the group: present if it is
 # Under re.I these match an ASCII letter without lowering to it.
 _FOLDS = str.maketrans({"İ": "i", "ı": "i", "ſ": "s"})
 
@@ -380,88 +408,209 @@ def _lowered(text: str) -> str:
     return text.lower() if text.isascii() else text.translate(_FOLDS).lower()
 
 
-# 2. Starts. Most patterns begin with a count, or with a verb of killing or injury, so in an ASCII
-#    sentence (where the lowered text lines up with the text) a pattern is tried only where one can
-#    start, rather than searched from every character. A count starts at a word with a digit, a
-#    qualifier and the space after it, "between" and a space, a vague amount, or a number word; a
-#    single word may run on ("fiveto six"), so it is a prefix. _VICTIMS may also start with "a", "an"
-#    or "another" and a space. (The words are in a trie, which the re module goes through faster.)
-def _trie(phrases) -> str:
-    """A regular expression for any of the phrases (a space in one stands for \\s+), as a trie."""
-    tree: dict = {}
-    for phrase in phrases:
-        node = tree
-        for character in phrase:
-            node = node.setdefault(character, {})
-        node[""] = {}
-
-    def branches(node: dict) -> str:
-        alternatives = [
-            (r"\s+" if character == " " else re.escape(character)) + branches(child)
-            for character, child in sorted(node.items()) if character
-        ]
-        if not alternatives:
-            return ""
-        if "" in node:
-            alternatives.append("")  # a phrase ends here, after the longer ones that go on
-        return alternatives[0] if len(alternatives) == 1 else f"(?:{'|'.join(alternatives)})"
-
-    return branches(tree)
+# 2. Starts. Most patterns begin with a count, with a verb or noun of killing or injury, or with a word
+#    such as "toll", so in an ASCII sentence (where the lowered text lines up with the text) a pattern
+#    is tried only where one can start, rather than searched from every character. A count starts at a
+#    word with a digit, a qualifier and the space after it, "between" and a space, a vague amount, or a
+#    number word; a single word may run on ("fiveto six"), so it is a prefix. _VICTIMS may also start
+#    with "a", "an" or "another" and a space.
+def _word_starts(words: str) -> re.Pattern:
+    """Where words (a regular expression) start a word, found in the lowered ASCII text with a space put
+    before it: a match at i is a start at i in the text. (Each match is the character before the word,
+    one of a set, which the re module skips to fast.)"""
+    return re.compile(rf"[^a-z0-9_](?={words})")
 
 
-_VICTIMS_START_RE = r"(?<!\w)(?=\d|" + _trie([
+_VICTIMS_START = r"\d|" + _alternatives([
     *(f"{qualifier} " for qualifier in QUALIFIERS), *VAGUE, *_UNITS, *_TENS, "between ", "a ", "an ", "another ",
-]) + ")"
-_VICTIMS_STARTS = re.compile(_VICTIMS_START_RE)
-# A verb starts with one of these (anywhere: the first pattern has no \b before its verb).
+])
+_VICTIMS_START_RE = rf"(?<!\w)(?={_VICTIMS_START})"
+_VICTIMS_STARTS = _word_starts(_VICTIMS_START)
+_ONE_STARTS = _word_starts(r"was\s|has\s|had\s|he\s|she\s")  # "was", "has been", "had been", "he", "she"
+# The first word of a verb starts with one of these.
 _KILLING_STARTS = ("kill", "shot", "shooting", "execut", "massacr", "slaughter", "murder", "assassinat",
                    "behead", "slew", "claim", "took", "taking", "cost")
 _INJURING_STARTS = ("wound", "injur", "hurt", "maim")
-_DEATH_OF_STARTS = _DEATH_OF_STEMS
-# "was", "has been", "had been", "he", "she"
-_ONE_STARTS = re.compile(r"(?<!\w)(?=was\s|has\s|had\s|he\s|she\s)")
-# What a pattern that begins with a verb needs from there on to a place where _VICTIMS can start.
-_KILLING_HEAD = re.compile(rf"{_KILLING}\s+{_VICTIMS_START_RE}", re.I)
-_INJURING_HEAD = re.compile(rf"{_INJURING}\s+{_VICTIMS_START_RE}", re.I)
-_DEATH_OF_HEAD = re.compile(rf"{_DEATH_OF}\s+of\s+{_VICTIMS_START_RE}", re.I)
+class _Anywhere(NamedTuple):
+    """Stems found wherever they occur, also inside a word (a pattern with no \\b before its verb)."""
+
+    stems: tuple[str, ...]
 
 
-# "killed and wounded", "injured, killed": both kinds of verb, as the second combined pattern needs them.
-_KILLED_AND_INJURED = re.compile(
-    rf"(?:{_KILLED}{_AND_OR_COMMA}{_INJURED}|{_INJURED}{_AND_OR_COMMA}{_KILLED})\b", re.I
-)
+class _Where(NamedTuple):
+    """The words that start with one of the stems where the regular expression matches the lowered text."""
+
+    stems: tuple[str, ...]
+    pattern: re.Pattern
 
 
 class _Start(NamedTuple):
-    """Where a pattern's matches can start: at the places where one of the finders (a regular
-    expression, or stems found anywhere) matches the lowered text, that come before a stem of each
-    group in after (or a match of it, if a regular expression), and where head matches the lowered text."""
+    """Where a pattern's matches can start: at the places where one of the finders (a regular expression
+    made by _word_starts, stems that start a word, or _Anywhere stems) finds them, that come before the
+    last word of each group in after (stems that start a word, or a _Where), and where head matches
+    the lowered text. A pattern without finders is searched from every character. A pattern with a
+    check is searched only if its check finds that the text (and the lowered text) may hold a match."""
 
-    finders: tuple[re.Pattern | tuple[str, ...], ...] = ()  # () for anywhere: search
-    after: tuple[tuple[str, ...] | re.Pattern, ...] = ()
+    finders: tuple[re.Pattern | tuple[str, ...] | _Anywhere, ...] = ()
+    after: tuple[tuple[str, ...] | _Where, ...] = ()
     head: re.Pattern | None = None
+    check: Callable[[str, str], bool] | None = None
+
+
+# What a pattern that begins with a verb needs from there on to a place where _VICTIMS can start. (These
+# and the next go through the lowered text, so they need no re.I, without which the re module passes
+# over the branches that start with another letter at once.)
+_BOTH_VERBS_HEAD = re.compile(
+    rf"(?:{_KILLING}\s+{_AND}\s+{_INJURING}|{_INJURING}\s+{_AND}\s+{_KILLING})\s+{_VICTIMS_START_RE}"
+)
+_KILLING_HEAD = re.compile(rf"{_KILLING}\s+{_VICTIMS_START_RE}")
+_INJURING_HEAD = re.compile(rf"{_INJURING}\s+{_VICTIMS_START_RE}")
+_DEATH_OF_HEAD = re.compile(rf"{_DEATH_OF}\s+of\s+{_VICTIMS_START_RE}")
+# "killed and wounded", "injured, killed": both kinds of verb, as the second combined pattern needs them
+# after a space, so at the start of a word.
+_KILLED_AND_INJURED = _Where(
+    tuple(dict.fromkeys(words.split()[0] for words in (*_KILLED_WORDS, *_INJURED_WORDS))),
+    re.compile(
+        rf"(?:{_alternatives(_KILLED_WORDS)}{_AND_OR_COMMA}{_alternatives(_INJURED_WORDS)}"
+        rf"|{_alternatives(_INJURED_WORDS)}{_AND_OR_COMMA}{_alternatives(_KILLED_WORDS)})\b"
+    ),
+)
+
+
+def _has_both_verbs(text: str, lowered: str) -> bool:
+    """Whether a verb of killing and one of injury occur, if inside a word."""
+    return any(map(lowered.__contains__, _INJURING_STEMS)) and any(map(lowered.__contains__, _KILLING_STEMS))
+
+
+def _has_self(text: str, lowered: str) -> bool:
+    return "self" in lowered
+
+
+# Named victims ("Ahmed Ali and his brother were killed") stand just before "were" and a verb of
+# killing, and the last of them ends in a capitalised word, a particle of a name or a relative. The
+# text before each such "were" is read backwards.
+_WERE_KILLED = re.compile(rf"were\s+(?:(?i:{_AUX})\s+){{0,3}}(?i:{_KILLED})\b")
+_NAME_ENDS_BEFORE = re.compile(
+    rf"\s+(?:[a-z’']+[A-Z]|{'|'.join(word[::-1] for word in (*_NAME_PARTICLES, *_RELATIVES))})"
+)
+
+
+def _may_name_victims(text: str, lowered: str) -> bool:
+    """Whether named victims may stand before "were" and a verb of killing in the text."""
+    were = text.find("were")
+    while were >= 0:
+        if _WERE_KILLED.match(text, were) and _NAME_ENDS_BEFORE.match(text[were - 1::-1] if were else ""):
+            return True
+        were = text.find("were", were + 1)
+    return False
 
 
 _STARTS: list[_Start] = [
-    _Start((_KILLING_STARTS, _INJURING_STARTS)),
+    _Start((_Anywhere((*_KILLING_STARTS, *_INJURING_STARTS)),), head=_BOTH_VERBS_HEAD, check=_has_both_verbs),
     _Start((_VICTIMS_STARTS,), (_KILLED_AND_INJURED,)),
     _Start((_VICTIMS_STARTS,), (("casualties", "victims"),)),
-    _Start(), _Start(), _Start(),
+    _Start((("death", "killing"),)),
+    _Start((("death", "casualty", "toll", "number"),)),
+    _Start((("number",),)),
     _Start((_VICTIMS_STARTS,), (("themselves",),)),
-    _Start(),
+    _Start((_KILLING_STARTS,), check=_has_self),
     _Start((_KILLING_STARTS,), head=_KILLING_HEAD),
     _Start((_INJURING_STARTS,), head=_INJURING_HEAD),
-    _Start(), _Start(),
+    _Start((("lost",),)),
+    _Start((("claim", "took", "taking", "cost"),)),
     _Start((_VICTIMS_STARTS,), (_KILLED_STEMS,)),
     _Start((_VICTIMS_STARTS,), (_INJURED_STEMS,)),
     _Start((_VICTIMS_STARTS,), (("deaths", "fatalities", "bodies", "corpses"),)),
     _Start((_VICTIMS_STARTS,), (("injuries",),)),
-    _Start((_DEATH_OF_STARTS,), head=_DEATH_OF_HEAD),
-    _Start(),
+    _Start((_DEATH_OF_STEMS,), head=_DEATH_OF_HEAD),
+    _Start(check=_may_name_victims),
     _Start((_ONE_STARTS,), (_KILLED_STEMS,)),
     _Start((_ONE_STARTS,), (("wounded", "injured", "hurt"),)),
 ]
 assert len(_STARTS) == len(_PATTERNS)
+
+# 3. Stems. A single pass finds the words that start with a stem of any group, and the longest stem
+#    each starts with (so the shorter ones it starts with too); each stem stands for the groups of the
+#    stems it starts with, as bits, so that a gate is a mask. In a text that is not ASCII, where
+#    _word_starts cannot tell where a word starts, a stem counts wherever it occurs.
+#    The causes of death that are not violence (_NOT_VIOLENCE_AFTER, _NOT_VIOLENCE_BEFORE) are a group
+#    too: each has a word that starts with one of these, and a text without any needs neither searched.
+_CAUSE_STEMS = ("cold", "hunger", "starvation", "malnutrition", "illness", "disease", "cancer", "cholera", "covid",
+                "coronavirus", "heart", "natural", "old", "exposure", "dehydration", "thirst", "hypothermia",
+                "sickness", "infection", "typhoid", "measles", "lack", "accident", "crash", "collision", "fire",
+                "blaze", "flood", "earthquake", "avalanche", "landslide", "storm")
+assert all(
+    any(word.startswith(_CAUSE_STEMS) for word in cause.split())
+    for cause in (*_CAUSES_OF, *_CAUSES_IN, *_CAUSES_BEFORE)
+)
+_GROUPS = list(dict.fromkeys([
+    *(group for gate in _GATES for group in gate),
+    *(group for start in _STARTS for group in (*start.finders, *start.after) if type(group) is tuple),
+    *(where.stems for start in _STARTS for where in start.after if type(where) is _Where),
+    _CAUSE_STEMS,
+]))
+_BITS = {group: 1 << number for number, group in enumerate(_GROUPS)}
+_STEMS = sorted({stem for group in _GROUPS for stem in group})
+_GROUPS_OF = {stem: sum(bit for group, bit in _BITS.items() if stem.startswith(group)) for stem in _STEMS}
+_FIRST_GROUPS = sum({_BITS[gate[0]] for gate in _GATES})
+_STEM_STARTS = _word_starts(f"({_alternatives(_STEMS)})")
+_STEMS_ANYWHERE = re.compile(_alternatives(_STEMS))
+
+
+def _stems(lowered: str, spaced: str, ascii_: bool) -> list[tuple[int, str]]:
+    """Where a stem starts a word, and the longest stem there, in order (in a text that is not ASCII,
+    where a stem occurs)."""
+    if ascii_:
+        return [(match.start(), match.group(1)) for match in _STEM_STARTS.finditer(spaced)]
+    found = []
+    match = _STEMS_ANYWHERE.search(lowered)
+    while match:
+        found.append((match.start(), match.group()))
+        match = _STEMS_ANYWHERE.search(lowered, match.start() + 1)
+    return found
+
+
+class _Plan(NamedTuple):
+    """A pattern's gate and _Start, with its groups as bits (a _Where as its bits and pattern)."""
+
+    gate: int
+    finders: tuple[re.Pattern | int | _Anywhere, ...]
+    after: tuple[int | tuple[int, re.Pattern], ...]
+    head: re.Pattern | None
+    check: Callable[[str, str], bool] | None
+
+
+_PLANS = [
+    _Plan(
+        sum(_BITS[group] for group in set(gate)),
+        tuple(_BITS[finder] if type(finder) is tuple else finder for finder in start.finders),
+        tuple(_BITS[group] if type(group) is tuple else (_BITS[group.stems], group.pattern) for group in start.after),
+        start.head,
+        start.check,
+    )
+    for gate, start in zip(_GATES, _STARTS)
+]
+# The regular expression finders serve only patterns with after groups, so a start they find for a
+# match lies before the last word of any after group, and they look no further (see _parts).
+assert all(start.after for start in _STARTS if any(type(f) is re.Pattern for f in start.finders))
+_AFTER_GROUPS = sum({bit for plan in _PLANS for bit in plan.after if type(bit) is int}) | sum(
+    {where[0] for plan in _PLANS for where in plan.after if type(where) is tuple}
+)
+
+# 4. Compiling the patterns takes a while, so it waits for the first sentence that needs them.
+_COMPILED: list[tuple[str | None, re.Pattern]] = []
+
+
+def _compiled() -> list[tuple[str | None, re.Pattern]]:
+    if not _COMPILED:
+        _COMPILED.extend((kind, re.compile(pattern, flags)) for kind, (pattern, flags) in _PATTERNS)
+    return _COMPILED
+
+
+@lru_cache(maxsize=4096)  # few combinations of groups occur
+def _passing(present: int) -> list[tuple[str | None, re.Pattern, _Plan]]:
+    """The patterns whose gates the groups present pass, in order, with their plans."""
+    return [(kind, pattern, plan) for (kind, pattern), plan in zip(_compiled(), _PLANS) if present & plan.gate == plan.gate]
 
 
 _PASSIVE_BEFORE = re.compile(r"\b(?:were|was|been|being|be|are|is)\s+(?:\w+\s+)?$", re.I)
@@ -493,8 +642,7 @@ _AFTER_OBJECT = re.compile(
 )
 
 
-@dataclass(frozen=True)
-class _Part:
+class _Part(NamedTuple):
     kind: str  # "killed", "injured", "toll", "injured toll"
     count: int
     qualifier: str | None
@@ -504,16 +652,16 @@ _NO_FIGURES = Figures(None, None, None)
 
 
 def casualty_figures(text: str) -> Figures:
-    lowered = _lowered(text)
-    if not any(map(lowered.__contains__, _ANY_STEM)):
-        return _NO_FIGURES  # no word of killing or injury at all
-    return _figures(list(_parts(text, lowered)))
+    return _figures(_parts(text, _lowered(text)))
 
 
 def _figures(parts: list[_Part]) -> Figures:
     """The figures that the parts found in a text add up to."""
     if not parts:
         return _NO_FIGURES
+    if len(parts) == 1:  # the commonest: the sums below of one part, its own qualifier
+        kind, count, qualifier = parts[0]
+        return Figures(count, None, qualifier) if kind in ("killed", "toll") else Figures(None, count, qualifier)
     killed = [p for p in parts if p.kind == "killed"]
     tolls = [p for p in parts if p.kind == "toll"]
     if tolls:
@@ -537,93 +685,104 @@ def _qualifier(qualifiers: list[str | None]) -> str | None:
     return next((q for q in qualifiers if q), None)
 
 
-def _parts(text: str, lowered: str):
-    taken: list[tuple[int, int]] = []
-    present: list[bool | None] = [None] * len(_GROUPS)  # which gate groups the text has, once known
-    # (Keyed by id: hashing a compiled pattern hashes all its code.)
-    starts: dict[int, list[int]] = {}  # start places found so far, by id(finder)
+def _parts(text: str, lowered: str) -> list[_Part]:
+    """What the patterns find in the text (as _parts_plain finds it), given the text lowered."""
     ascii_ = text.isascii()
-    for (kind, pattern), gate, (finders, after, head) in zip(_PATTERNS, _GATE_NUMBERS, _STARTS):
-        for group in gate:
-            if (found := present[group]) is None:
-                found = any(map(lowered.__contains__, _GROUPS[group]))
-                for settled in _IN[group] if found else _HAS[group]:
-                    present[settled] = found
-            if not found:
-                break
-        else:
-            if not (finders and ascii_):
-                yield from _matches(kind, pattern, text, taken, pattern.search)
-                continue
-            places = []
-            for finder in finders:
-                if (more := starts.get(id(finder))) is None:
-                    more = starts[id(finder)] = _places(finder, lowered)
-                places += more
-            if len(finders) > 1:
-                places = sorted(set(places))
-            for group in after:
-                # a match starts before the start of its verb or noun, so before the last of its stems
-                places = places[:bisect_left(places, _last(group, lowered))]
-            if head:
-                places = [place for place in places if head.match(lowered, place)]
-            if places:
-                yield from _matches(kind, pattern, text, taken, _Starts(pattern, places).search)
-
-
-def _last(group: tuple[str, ...] | re.Pattern, lowered: str) -> int:
-    """Where the last of the group's stems, or the last match of a regular expression, starts (or -1)."""
-    if not isinstance(group, re.Pattern):
-        return max(map(lowered.rfind, group))
-    last = -1
-    while match := group.search(lowered, last + 1):  # matches may overlap
-        last = match.start()
-    return last
-
-
-def _places(finder: re.Pattern | tuple[str, ...], lowered: str) -> list[int]:
-    """Where the finder (a regular expression, or stems found anywhere) matches the lowered text, in order."""
-    if isinstance(finder, re.Pattern):
-        places = [match.start() for match in finder.finditer(lowered)]
-    else:
+    spaced = " " + lowered
+    stems = _stems(lowered, spaced, ascii_)
+    present = 0  # the groups that the text has
+    for _, stem in stems:
+        present |= _GROUPS_OF[stem]
+    parts: list[_Part] = []
+    if not present & _FIRST_GROUPS:
+        return parts  # no word of killing or injury at all
+    causes = bool(present & _BITS[_CAUSE_STEMS])
+    taken: list[tuple[int, int]] = []
+    # (Keyed by id: hashing a compiled pattern hashes all its code.)
+    starts: dict[int, list[int]] = {}  # the places that each regular expression finder found
+    last_after = None
+    for kind, pattern, (_, finders, after, head, check) in _passing(present):
+        if check and not check(text, lowered):
+            continue
+        if not (finders and ascii_):
+            _matches(kind, pattern, text, taken, parts, causes)
+            continue
+        end = len(lowered)
+        for group in after:
+            # a match starts before the start of its verb or noun, so before the last of its stems
+            end = min(end, _last(group, lowered, stems))
         places = []
-        for stem in finder:
-            place = lowered.find(stem)
-            while place >= 0:
-                places.append(place)
-                place = lowered.find(stem, place + 1)
-        places.sort()
+        for finder in finders:
+            if type(finder) is not re.Pattern:
+                places += _places(finder, lowered, stems)
+            elif (found := starts.get(id(finder))) is not None:
+                places += found
+            else:
+                # A start that a match needs lies before the verb or noun after it, so before the
+                # last word that starts with a stem of any after group (see _Plan), and the text
+                # after that is not gone through.
+                if last_after is None:
+                    last_after = _last(_AFTER_GROUPS, lowered, stems)
+                places += starts.setdefault(id(finder), [m.start() for m in finder.finditer(spaced, 0, last_after + 1)])
+        if len(finders) > 1:
+            places = sorted(set(places))
+        if after:
+            places = places[:bisect_left(places, end)]
+        if head:
+            places = [place for place in places if head.match(lowered, place)]
+        if places:
+            _matches(kind, pattern, text, taken, parts, causes, places)
+    return parts
+
+
+def _last(group: int | tuple[int, re.Pattern], lowered: str, stems: list[tuple[int, str]]) -> int:
+    """Where the last word that starts with a stem of the group (and where its pattern matches, for a
+    _Where) starts, or -1."""
+    bits, pattern = (group, None) if type(group) is int else group
+    for place, stem in reversed(stems):
+        if _GROUPS_OF[stem] & bits and (pattern is None or pattern.match(lowered, place)):
+            return place
+    return -1
+
+
+def _places(finder: int | _Anywhere, lowered: str, stems: list[tuple[int, str]]) -> list[int]:
+    """Where the words that start with a stem of a group start, or where _Anywhere stems occur, in order."""
+    if type(finder) is int:
+        return [place for place, stem in stems if _GROUPS_OF[stem] & finder]
+    places = []
+    for stem in finder.stems:
+        place = lowered.find(stem)
+        while place >= 0:
+            places.append(place)
+            place = lowered.find(stem, place + 1)
+    places.sort()
     return places
 
 
-def _parts_plain(text: str):
+def _parts_plain(text: str) -> list[_Part]:
     """_parts without the shortcuts: every pattern searched through the whole text (for the tests)."""
     taken: list[tuple[int, int]] = []
-    for kind, pattern in _PATTERNS:
-        yield from _matches(kind, pattern, text, taken, pattern.search)
+    parts: list[_Part] = []
+    for kind, pattern in _compiled():
+        _matches(kind, pattern, text, taken, parts, True)
+    return parts
 
 
-class _Starts:
-    """pattern.search restricted to the given places, which hold every place where a match can start."""
-
-    __slots__ = ("match", "places")
-
-    def __init__(self, pattern: re.Pattern, places: list[int]):
-        self.match, self.places = pattern.match, places
-
-    def search(self, text: str, position: int) -> re.Match | None:
-        # Like search, match sees the text before the place (lookbehinds, \b) and finds the same match.
-        for place in self.places[bisect_left(self.places, position):]:
-            if found := self.match(text, place):
-                return found
-        return None
-
-
-def _matches(kind, pattern, text, taken, search):
+def _matches(kind, pattern, text, taken, parts, causes, places=None):
+    """Add to parts what the pattern's matches count, each the first found from where the last ended: by
+    search, or by match at the places given, which hold every place where a match can start (like
+    search, match sees the text before the place, lookbehinds and \\b, so it finds the same match).
+    Causes says whether the text may name a cause of death that is not violence."""
+    if places and taken:
+        for s, e in taken:  # a match that starts inside a taken one would be refused (no match is empty)
+            del places[bisect_left(places, s):bisect_left(places, e)]
     position = 0
-    while match := search(text, position):
+    while match := (
+        pattern.search(text, position) if places is None
+        else next(filter(None, map(pattern.match, repeat(text), places[bisect_left(places, position):])), None)
+    ):
         start, end = match.span()
-        part = False if any(start < e and s < end for s, e in taken) else _part(kind, match, text)
+        part = False if any(start < e and s < end for s, e in taken) else _part(kind, match, text, causes)
         if part is False:
             # A refused match ("2016 Ten civilians injured") may hide a good one that starts inside it.
             position = start + 1
@@ -631,7 +790,7 @@ def _matches(kind, pattern, text, taken, search):
         taken.append((start, end))
         position = end
         if part is not None:
-            yield part
+            parts.append(part)
 
 
 _BACK = {words: re.compile(r"\s*\w*" * words) for words in (2, 4)}
@@ -650,16 +809,17 @@ def _words_back(words: int, text: str, start: int) -> int:
 
 def _plural(noun: str) -> bool:
     """Whether _PLURAL finds the noun plural, looking only at its end."""
-    return _PLURAL.search(noun, max(0, len(noun) - 10)) is not None
+    return noun.endswith(("s", "S")) or _PLURAL.search(noun, max(0, len(noun) - 10)) is not None
 
 
-def _part(kind: str | None, match: re.Match, text: str) -> _Part | None | bool:
-    """What one match counts: a part, None (a combined figure, counted as nothing), or False (no match)."""
+def _part(kind: str | None, match: re.Match, text: str, causes: bool) -> _Part | None | bool:
+    """What one match counts: a part, None (a combined figure, counted as nothing), or False (no match).
+    Causes says whether the text may name a cause of death that is not violence."""
     if kind is None:
         return None
     start, end = match.span()
-    if _NOT_VIOLENCE_AFTER.match(text, end) or _NOT_VIOLENCE_BEFORE.search(
-        text, _words_back(4, text, start), start
+    if causes and (
+        _NOT_VIOLENCE_AFTER.match(text, end) or _NOT_VIOLENCE_BEFORE.search(text, _words_back(4, text, start), start)
     ):
         return None
     if kind in ("one killed", "one injured"):
