@@ -597,20 +597,23 @@ _AFTER_GROUPS = sum({bit for plan in _PLANS for bit in plan.after if type(bit) i
     {where[0] for plan in _PLANS for where in plan.after if type(where) is tuple}
 )
 
-# 4. Compiling the patterns takes a while, so it waits for the first sentence that needs them.
-_COMPILED: list[tuple[str | None, re.Pattern]] = []
+# 4. Compiling the patterns takes a while (a third of a second for all), so each waits for the first
+# sentence that needs it: tagging a few sentences compiles only the patterns their words call for.
+@lru_cache(maxsize=None)
+def _pattern(index: int) -> re.Pattern:
+    pattern, flags = _PATTERNS[index][1]
+    return re.compile(pattern, flags)
 
 
 def _compiled() -> list[tuple[str | None, re.Pattern]]:
-    if not _COMPILED:
-        _COMPILED.extend((kind, re.compile(pattern, flags)) for kind, (pattern, flags) in _PATTERNS)
-    return _COMPILED
+    return [(kind, _pattern(index)) for index, (kind, _) in enumerate(_PATTERNS)]
 
 
 @lru_cache(maxsize=4096)  # few combinations of groups occur
 def _passing(present: int) -> list[tuple[str | None, re.Pattern, _Plan]]:
     """The patterns whose gates the groups present pass, in order, with their plans."""
-    return [(kind, pattern, plan) for (kind, pattern), plan in zip(_compiled(), _PLANS) if present & plan.gate == plan.gate]
+    return [(kind, _pattern(index), plan) for index, ((kind, _), plan) in enumerate(zip(_PATTERNS, _PLANS))
+            if present & plan.gate == plan.gate]
 
 
 _PASSIVE_BEFORE = re.compile(r"\b(?:were|was|been|being|be|are|is)\s+(?:\w+\s+)?$", re.I)

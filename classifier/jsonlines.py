@@ -15,7 +15,7 @@ import numpy as np
 import pyarrow
 import pyarrow.compute as compute
 
-from .writers import Columns, ScoreColumn, json_line, rows_of
+from .writers import Columns, ScoreColumn, json_line, jsonl_bytes, rows_of
 
 
 def json_lines(columns: Columns) -> bytes:
@@ -42,7 +42,7 @@ def json_lines(columns: Columns) -> bytes:
             return ((literal[:-2] + "}\n") * len(next(iter(columns.values())))).encode("utf-8", "replace")
         lines = compute.binary_join_element_wise(*parts, literal[:-2] + "}\n", "")
     except (pyarrow.ArrowException, OverflowError, UnicodeError):
-        return "".join(json_line(row) + "\n" for row in rows_of(columns)).encode("utf-8", "replace")
+        return jsonl_bytes(rows_of(columns))
     offsets = np.frombuffer(lines.buffers()[1], dtype=np.int32)[lines.offset:lines.offset + len(lines) + 1]
     return lines.buffers()[2].to_pybytes()[offsets[0]:offsets[-1]]
 

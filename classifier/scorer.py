@@ -26,6 +26,9 @@ DEFAULT_TOKEN_PATTERN = r"(?u)\b\w\w+\b"  # scikit-learn's: runs of two or more 
 # For the default pattern, words are split at byte level, far faster than a regular expression:
 # every ASCII byte that is not a word character becomes a space and the separator becomes NUL.
 # Texts with other characters are tokenised by the pattern itself first.
+# Below this many characters a batch is tokenised by the pattern: for a few sentences, importing
+# Arrow and building its lookup table cost more than the byte-level split saves.
+ARROW_MIN_CHARS = 1 << 13
 _ASCII_WORDS = bytes(
     0 if byte == ord(SEPARATOR) else byte if chr(byte).isalnum() or byte == ord("_") or byte > 127 else 32
     for byte in range(256)
@@ -50,6 +53,7 @@ class FastScorer:
         self._splits_bytes = arrays["token_pattern"] == DEFAULT_TOKEN_PATTERN
         self._word_re = re.compile(arrays["token_pattern"])
         self._byte_lookup: tuple | None = None  # (words as an Arrow array, their ids), made on first use
+        self.arrow_min_chars = ARROW_MIN_CHARS
         self._unigram_column = np.asarray(arrays["unigram_column"], dtype=np.int64)
         self._bigram_keys = np.asarray(arrays["bigram_keys"], dtype=np.int64)
         self._bigram_column = np.asarray(arrays["bigram_column"], dtype=np.int64)
@@ -202,7 +206,7 @@ class FastScorer:
     def _token_ids(self, joined: str) -> np.ndarray:
         """The id of every token of ``joined`` in order (the separator included), as the token
         pattern finds them."""
-        if not self._splits_bytes:
+        if not self._splits_bytes or len(joined) < self.arrow_min_chars:
             get = self._ids.get
             return np.array([get(token, _UNKNOWN_ID) for token in self._token_re.findall(joined)], dtype=np.int64)
         import pyarrow

@@ -1,21 +1,26 @@
 """Benchmark: claimtag predict end to end against fastText, side by side in one run.
 
+    .venv/bin/pip install -e '.[bench]'      # fasttext-wheel
     .venv/bin/python scripts/bench_predict.py [--mb 200] [--runs 3] [--memory-gb 1]
 
 Builds a corpus of at least --mb MB of text files from the FA-KES articles (repeated; a directory of
 1 MB files, as an archive of wires would be), then times, each --runs times, interleaved:
 
-- claimtag: `claimtag predict CORPUS --output out.jsonl` (raw text in, JSONL rows out: segmenting,
-  scoring, casualty figures, attribution), with --jobs 1 and --jobs 2, and with --jobs 1 and
-  `--fields` limited to what fastText gives (offsets, text, tags, scores: no figures, no source);
+- claimtag: `claimtag predict CORPUS --output out.jsonl` (raw text in, JSONL rows out), with
+  --jobs 1 and --jobs 2, each twice:
+  - "tags+scores": `--fields` limited to what fastText gives (the sentence's offsets and text, its
+    tags and every tag's score): the same job as fastText's, plus segmenting;
+  - "all fields": the default rows, which also carry casualty figures (killed, injured, qualifier)
+    and who said it (source), rule work that fastText does not do;
 - fastText (fasttext-wheel), trained on the same labeled data (one-vs-all, word bigrams), in one
   process, predicting every tag's probability for the same sentences, already split (claimtag's
   segmenter, one per line; the split is not timed). Timed twice: the predict call alone, and end to
   end (read the sentence file, predict, write JSONL rows with the probabilities).
 
-Prints sentences per second (median of the runs), peak memory (maximum resident set of each process,
-from /usr/bin/time), and the ratios. Then, with --memory-gb, claimtag's peak memory on a corpus of
-that size, to show it does not grow with the input. Not a test: CI does not run it.
+Prints sentences per second (median of the runs), peak memory (maximum resident set of each process
+tree, sampled), and the ratios. Then, with --memory-gb, claimtag's peak memory (all
+fields, --jobs 1) on a corpus of that size, to show it does not grow with the input. Not a test: CI
+does not run it.
 """
 
 from __future__ import annotations
@@ -37,10 +42,12 @@ FAKES = ROOT.parent / "shared" / "corpora" / "fa-kes" / "fa-kes.csv"
 CLAIMTAG = [str(ROOT / ".venv" / "bin" / "claimtag"), "-q"]
 PYTHON = str(ROOT / ".venv" / "bin" / "python")
 FILE_BYTES = 1 << 20
+SAME_AS_FASTTEXT = "document,sentence,start,end,text,tags,scores"
 CLAIMTAG_RUNS = {
-    "claimtag --jobs 1": ["--jobs", "1"],
-    "claimtag --jobs 2": ["--jobs", "2"],
-    "claimtag -j1 tags+scores": ["--jobs", "1", "--fields", "document,sentence,start,end,text,tags,scores"],
+    "claimtag -j1 tags+scores": ["--jobs", "1", "--fields", SAME_AS_FASTTEXT],
+    "claimtag -j2 tags+scores": ["--jobs", "2", "--fields", SAME_AS_FASTTEXT],
+    "claimtag -j1 all fields": ["--jobs", "1"],
+    "claimtag -j2 all fields": ["--jobs", "2"],
 }
 
 FASTTEXT_PREDICT = r'''
@@ -86,12 +93,31 @@ def build_corpus(folder: Path, megabytes: int) -> int:
 
 
 def timed(command: list[str]) -> tuple[float, int, str]:
-    """Wall time, peak resident memory in MB (/usr/bin/time -f %M) and stdout of a command."""
+    """Wall time, peak resident memory in MB and stdout of a command.
+
+    The memory is the largest sum of the resident sets of the process and its children, sampled
+    every 20 ms: with --jobs 2 the workers' memory counts too.
+    """
+    import psutil
+
     started = time.perf_counter()
-    result = subprocess.run(["/usr/bin/time", "-f", "%M", *command], capture_output=True, text=True, check=True)
-    elapsed = time.perf_counter() - started
-    peak_kb = int(result.stderr.strip().splitlines()[-1])
-    return elapsed, peak_kb // 1024, result.stdout
+    with tempfile.TemporaryFile("w+") as out, tempfile.TemporaryFile("w+") as err:
+        process = subprocess.Popen(command, stdout=out, stderr=err, text=True)
+        tree = psutil.Process(process.pid)
+        peak = 0
+        while process.poll() is None:
+            try:
+                members = [tree, *tree.children(recursive=True)]
+                peak = max(peak, sum(member.memory_info().rss for member in members))
+            except psutil.Error:
+                pass  # a member ended while being read
+            time.sleep(0.02)
+        elapsed = time.perf_counter() - started
+        if process.returncode:
+            err.seek(0)
+            raise SystemExit(f"{command[0]} failed ({process.returncode}): {err.read()}")
+        out.seek(0)
+        return elapsed, peak >> 20, out.read()
 
 
 def main() -> None:
@@ -133,8 +159,7 @@ def main() -> None:
         script = work / "fasttext_predict.py"
         script.write_text(FASTTEXT_PREDICT)
 
-        results: dict[str, list] = {"claimtag --jobs 1": [], "claimtag --jobs 2": [], "claimtag -j1 tags+scores": [],
-                                    "fastText end to end": [], "fastText predict call": []}
+        results: dict[str, list] = {name: [] for name in [*CLAIMTAG_RUNS, "fastText end to end", "fastText predict call"]}
         memory: dict[str, int] = {}
         for run in range(args.runs):
             for name, options in CLAIMTAG_RUNS.items():
@@ -151,23 +176,26 @@ def main() -> None:
 
         median = {name: statistics.median(values) for name, values in results.items()}
         print(f"\nmedian of {args.runs} runs, {n_sentences:,} sentences, 2 cores")
-        print(f"{'':24}{'sentences/s':>14}{'peak MB':>10}")
+        print(f"{'':26}{'sentences/s':>14}{'peak MB':>10}")
         for name, value in median.items():
-            print(f"{name:24}{value:>14,.0f}{memory.get(name, ''):>10}")
-        j1, j2 = median["claimtag --jobs 1"], median["claimtag --jobs 2"]
-        print(f"\nclaimtag --jobs 1 / fastText predict call: {j1 / median['fastText predict call']:.2f}x")
-        print(f"claimtag --jobs 1 / fastText end to end:   {j1 / median['fastText end to end']:.2f}x")
-        print(f"claimtag --jobs 2 / claimtag --jobs 1:     {j2 / j1:.2f}x")
-        tags_only = median["claimtag -j1 tags+scores"]
-        print(f"claimtag -j1 tags+scores / fastText predict call: {tags_only / median['fastText predict call']:.2f}x")
-        print(f"claimtag -j1 tags+scores / fastText end to end:   {tags_only / median['fastText end to end']:.2f}x")
+            print(f"{name:26}{value:>14,.0f}{memory.get(name, ''):>10}")
+        same, ft_call, ft_end = median["claimtag -j1 tags+scores"], median["fastText predict call"], median["fastText end to end"]
+        print("\nthe same job (tags and scores):")
+        print(f"  claimtag -j1 / fastText predict call:  {same / ft_call:.2f}x")
+        print(f"  claimtag -j1 / fastText end to end:    {same / ft_end:.2f}x")
+        print(f"  claimtag -j2 / claimtag -j1:           {median['claimtag -j2 tags+scores'] / same:.2f}x")
+        every = median["claimtag -j1 all fields"]
+        print("all fields (also casualty figures and source, which fastText does not give):")
+        print(f"  claimtag -j1 / fastText predict call:  {every / ft_call:.2f}x")
+        print(f"  claimtag -j1 / fastText end to end:    {every / ft_end:.2f}x")
+        print(f"  claimtag -j2 / claimtag -j1:           {median['claimtag -j2 all fields'] / every:.2f}x")
 
         if args.memory_gb:
             shutil.rmtree(corpus)
             big = work / "big"
             size = build_corpus(big, int(args.memory_gb * 1024))
             elapsed, peak, _ = timed([*CLAIMTAG, "predict", str(big), "--jobs", "1", "-o", str(work / "big.jsonl")])
-            print(f"\nclaimtag --jobs 1 on {size / (1 << 30):.2f} GB: peak {peak} MB, {elapsed:.0f} s")
+            print(f"\nclaimtag -j1 all fields on {size / (1 << 30):.2f} GB: peak {peak} MB, {elapsed:.0f} s")
     finally:
         shutil.rmtree(work, ignore_errors=True)
 

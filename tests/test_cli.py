@@ -490,3 +490,32 @@ def test_same_data_and_seed_give_byte_identical_scores_across_runs_and_jobs(run,
         outputs.append(result.stdout_bytes)
     assert len(outputs[0].splitlines()) == 80
     assert outputs[0] == outputs[1] == outputs[2]
+
+
+# --- tagging a few sentences loads only what they need -------------------------------------------
+
+ONE_SENTENCE = """
+import json, sys
+from classifier.cli import main
+from classifier import figures
+try:
+    main(["-q", "predict", "--model", sys.argv[1], "--sentences", sys.argv[2]], standalone_mode=False)
+finally:
+    print(json.dumps({"modules": sorted(m for m in ("sklearn", "pyarrow", "pandas") if m in sys.modules),
+                      "compiled": figures._pattern.cache_info().currsize, "patterns": len(figures._PATTERNS)}),
+          file=sys.stderr)
+"""
+
+
+def test_tagging_one_sentence_imports_neither_scikit_learn_nor_arrow_nor_every_figure_rule(model, tmp_path):
+    # Each of them costs a noticeable part of a second at start-up, and one sentence needs none.
+    text = tmp_path / "one.txt"
+    text.write_text("At least 12 people were killed when the army shelled the town.\n", encoding="utf-8")
+    result = subprocess.run([sys.executable, "-c", ONE_SENTENCE, str(model), str(text)],
+                            capture_output=True, text=True, timeout=60)
+    assert result.returncode == 0, result.stderr
+    row = json.loads(result.stdout)
+    assert row["killed"] == 12 and "casualty_report" in row["tags"]
+    footprint = json.loads(result.stderr.strip().splitlines()[-1])
+    assert footprint["modules"] == []
+    assert 0 < footprint["compiled"] < footprint["patterns"]

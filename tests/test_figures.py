@@ -285,3 +285,13 @@ def test_searches_back_from_a_match_look_only_as_far_back_as_they_can_match():
 def test_letters_the_pattern_folds_to_ascii_never_crash(text, killed):
     # The regular expressions ignore case the Unicode way ("ſ" matches "s"); the lookups must agree.
     assert casualty_figures(text).killed == killed
+
+
+def test_a_pattern_is_compiled_only_when_a_sentence_needs_it():
+    figures._pattern.cache_clear()
+    figures._passing.cache_clear()  # it holds the patterns it compiled
+    assert casualty_figures("The market reopened on Monday.") == Figures(None, None, None)
+    assert figures._pattern.cache_info().currsize == 0  # no word of killing or injury
+    assert casualty_figures("Five people were killed in the attack.").killed == 5
+    assert 0 < figures._pattern.cache_info().currsize < len(figures._PATTERNS)
+    assert [kind for kind, _ in figures._compiled()] == [kind for kind, _ in figures._PATTERNS]

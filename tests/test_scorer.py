@@ -21,6 +21,8 @@ from sklearn.linear_model import LogisticRegression
 from sklearn.pipeline import Pipeline
 from sklearn.preprocessing import MaxAbsScaler
 
+from conftest import OBVIOUS
+
 from classifier.model import Model
 from classifier.pipeline import build_pipeline
 from classifier.scorer import FastScorer
@@ -55,8 +57,12 @@ def pipeline(synthetic_model):
 
 @pytest.fixture(scope="module")
 def scorer(synthetic_model):
+    """The default recipe's scorer, splitting every batch at byte level, however small (by default
+    small batches take the pattern, as the regular-expression twin below does)."""
     assert synthetic_model.scorer is not None, "the default recipe must get a fast scorer"
-    return synthetic_model.scorer
+    scorer = FastScorer(synthetic_model.scorer.arrays)
+    scorer.arrow_min_chars = 0
+    return scorer
 
 
 @pytest.fixture(scope="module")
@@ -174,6 +180,17 @@ def test_the_byte_level_split_on_curly_quotes_accents_and_lone_surrogates(scorer
     texts = ["The army’s “shelling” of Aleppo", "accusé l’armée", "accused\ud800the army", "a’b’c accused"]
     for ours, reference in zip(scorer.features(texts), _regex_twin(scorer).features(texts)):
         np.testing.assert_array_equal(ours, reference)
+
+
+def test_small_batches_take_the_pattern_and_large_ones_arrow_with_the_same_scores(synthetic_model, scorer, pipeline):
+    default = FastScorer(synthetic_model.scorer.arrays)
+    small = [OBVIOUS["accusation"], "accusé l’armée", "The army’s “shelling” of Aleppo"]
+    np.testing.assert_array_equal(default.scores(small), scorer.scores(small))
+    assert default._byte_lookup is None  # Arrow was not needed
+    large = small * (default.arrow_min_chars // sum(map(len, small)) + 1)
+    np.testing.assert_array_equal(default.scores(large), scorer.scores(large))
+    assert default._byte_lookup is not None
+    assert_same_scores(default, pipeline, large)
 
 
 # --- property-based ------------------------------------------------------------------------------

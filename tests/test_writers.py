@@ -15,7 +15,7 @@ from hypothesis import strategies as st
 from classifier.errors import OutputError
 from classifier.annotate import FIELDS, documents_with_columns
 from classifier.readers import Document
-from classifier.writers import Output, atomic_path, columns_of, render, rendered, rows_of, write_rows
+from classifier.writers import ARROW_MIN_ROWS, Output, atomic_path, columns_of, render, rendered, rows_of, write_rows
 
 
 def make_rows(n: int) -> list[dict]:
@@ -297,15 +297,19 @@ TAGGED = [
 ]
 
 
+# Long enough for the JSON lines of Arrow's column kernels (shorter documents are written row by row).
+LONG = Document("long.txt", "\n".join([TAGGED[0].text] * (ARROW_MIN_ROWS // 3 + 1)), id="long")
+
+
 @pytest.mark.parametrize("fields", [FIELDS, ("document", "sentence", "start", "end", "text", "tags", "scores"),
                                     ("text",), ("killed", "source", "id", "document")])
 @pytest.mark.parametrize("explain", [0, 2])
 def test_columns_render_as_json_dumps_writes_each_row(synthetic_model, fields, explain):
     seen = 0
-    for document, columns in documents_with_columns(synthetic_model, TAGGED, explain=explain, fields=fields):
+    for document, columns in documents_with_columns(synthetic_model, [*TAGGED, LONG], explain=explain, fields=fields):
         rows = rows_of(columns)
         expected = "".join(json.dumps(row, ensure_ascii=False) + "\n" for row in rows)
         assert rendered(columns, "jsonl", synthetic_model.tags) == (expected.encode(), len(rows))
         assert columns_of(rows) == (columns if rows else {})
         seen += len(rows)
-    assert seen == 5  # every sentence of every document, none of the empty one
+    assert seen == 5 + 3 * (ARROW_MIN_ROWS // 3 + 1)  # every sentence of every document, none of the empty one
