@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import gc
 from collections import deque
+from concurrent.futures import Future
 from contextlib import contextmanager
 from functools import lru_cache
 from typing import Callable, Iterable, Iterator, Sequence
@@ -83,39 +84,65 @@ def tag_in_parallel(
     model: Model, documents: Iterable[Document], one_per_line: bool = False, jobs: int = 1,
     render: Callable[[Columns], object] | None = None, explain: int = 0, fields: Sequence[str] = FIELDS,
 ) -> Iterator[tuple[Document, object]]:
-    """Each document with its rows (or ``render(columns)`` of them), in input order, over ``jobs``
-    processes."""
-    if jobs == 1:
-        with _rare_collections():
+    """Each document with its rows (or ``render(columns)`` of them), in input order, tagged by
+    ``jobs`` processes: this one and ``jobs - 1`` workers.
+
+    Batches of about ``PARALLEL_BATCH_CHARS`` characters go to the workers while they have fewer
+    than two each to do; otherwise this process tags the next batch itself. So no core waits while
+    the workers start, and this process, which reads the inputs and writes the output, does not
+    take a core from a worker.
+    """
+    with _rare_collections():
+        if jobs == 1:
             for document, columns in documents_with_columns(model, documents, one_per_line, explain=explain, fields=fields):
                 yield document, render(columns) if render else rows_of(columns)
-        return
-    from joblib import Parallel, delayed
+            return
+        from joblib.externals.loky import get_reusable_executor
 
-    # Workers load a model file themselves (once each) instead of receiving it with every task.
-    shipped = _FileModel(model.artifact["path"], model.artifact["sha256"]) if model.artifact.get("path") else model
-    # Results come back in order, so each is paired with the batch kept here: sending the documents'
-    # text back from the workers would cost as much as sending it to them.
-    sent: deque[list[Document]] = deque()
+        # Workers load a model file themselves (once each) instead of receiving it with every task.
+        shipped = _FileModel(model.artifact["path"], model.artifact["sha256"]) if model.artifact.get("path") else model
+        executor = get_reusable_executor(max_workers=jobs - 1)
+        # Batches in input order, each with its worker's future or the results made here.
+        pending: deque[tuple[list[Document], Future | list]] = deque()
+        try:
+            for batch in _batches_by_size(documents, PARALLEL_BATCH_CHARS):
+                busy = sum(1 for _, result in pending if isinstance(result, Future) and not result.done())
+                if busy < 2 * (jobs - 1):
+                    pending.append((batch, executor.submit(_tag_task, shipped, batch, one_per_line, render, explain, fields)))
+                else:
+                    pending.append((batch, _tag_batch(model, batch, one_per_line, render, explain, fields)))
+                # Finished batches go out at once; at most a few wait behind a slow one.
+                while pending and (len(pending) > 4 * jobs or _finished(pending[0][1])):
+                    yield from _with_results(*pending.popleft())
+            while pending:
+                yield from _with_results(*pending.popleft())
+        finally:
+            for _, result in pending:
+                if isinstance(result, Future):
+                    result.cancel()
 
-    def tasks():
-        for batch in _batches_by_size(documents, PARALLEL_BATCH_CHARS):
-            sent.append(batch)
-            yield delayed(_tag_task)(shipped, batch, one_per_line, render, explain, fields)
 
-    with Parallel(n_jobs=jobs, return_as="generator") as parallel:
-        for results in parallel(tasks()):
-            yield from zip(sent.popleft(), results)
+def _finished(result: Future | list) -> bool:
+    return not isinstance(result, Future) or result.done()
+
+
+def _with_results(batch: list[Document], result: Future | list) -> Iterator[tuple[Document, object]]:
+    return zip(batch, result.result() if isinstance(result, Future) else result)
 
 
 def _tag_task(model, documents: list[Document], one_per_line: bool, render, explain: int, fields) -> list:
+    """A worker's batch."""
     if isinstance(model, _FileModel):
         model = model.load()
     with _rare_collections():
-        return [
-            render(columns) if render else rows_of(columns)
-            for _, columns in documents_with_columns(model, documents, one_per_line, explain=explain, fields=fields)
-        ]
+        return _tag_batch(model, documents, one_per_line, render, explain, fields)
+
+
+def _tag_batch(model: Model, documents: list[Document], one_per_line: bool, render, explain: int, fields) -> list:
+    return [
+        render(columns) if render else rows_of(columns)
+        for _, columns in documents_with_columns(model, documents, one_per_line, explain=explain, fields=fields)
+    ]
 
 
 @contextmanager

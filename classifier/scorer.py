@@ -29,6 +29,9 @@ DEFAULT_TOKEN_PATTERN = r"(?u)\b\w\w+\b"  # scikit-learn's: runs of two or more 
 # Below this many characters a batch is tokenised by the pattern: for a few sentences, importing
 # Arrow and building its lookup table cost more than the byte-level split saves.
 ARROW_MIN_CHARS = 1 << 13
+# Batches longer than this are scored in slices: the time per sentence is the same from a few hundred
+# sentences on, while the memory grows with the batch.
+CHUNK_CHARS = 1 << 18
 _ASCII_WORDS = bytes(
     0 if byte == ord(SEPARATOR) else byte if chr(byte).isalnum() or byte == ord("_") or byte > 127 else 32
     for byte in range(256)
@@ -135,6 +138,18 @@ class FastScorer:
 
     def scores(self, texts: Sequence[str]) -> np.ndarray:
         """A len(texts) x len(tags) matrix of probabilities, as ``pipeline.predict_proba`` gives."""
+        if len(texts) > 1 and sum(map(len, texts)) > CHUNK_CHARS:
+            # Scored a slice at a time: the arrays of a batch take about 40 bytes per character.
+            slices, start, size = [], 0, 0
+            for end, text in enumerate(texts, 1):
+                size += len(text)
+                if size >= CHUNK_CHARS or end == len(texts):
+                    slices.append(self._scores(texts[start:end]))
+                    start, size = end, 0
+            return np.vstack(slices)
+        return self._scores(texts)
+
+    def _scores(self, texts: Sequence[str]) -> np.ndarray:
         rows, columns, values = self.features(texts)
         decision = np.empty((len(texts), len(self.tags)))
         for j in range(len(self.tags)):

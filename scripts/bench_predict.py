@@ -18,7 +18,7 @@ Builds a corpus of at least --mb MB of text files from the FA-KES articles (repe
   end (read the sentence file, predict, write JSONL rows with the probabilities).
 
 Prints sentences per second (median of the runs), peak memory (maximum resident set of each process
-tree, sampled), and the ratios. Then, with --memory-gb, claimtag's peak memory (all
+tree: proportional set sizes, sampled), and the ratios. Then, with --memory-gb, claimtag's peak memory (all
 fields, --jobs 1) on a corpus of that size, to show it does not grow with the input. Not a test: CI
 does not run it.
 """
@@ -95,8 +95,9 @@ def build_corpus(folder: Path, megabytes: int) -> int:
 def timed(command: list[str]) -> tuple[float, int, str]:
     """Wall time, peak resident memory in MB and stdout of a command.
 
-    The memory is the largest sum of the resident sets of the process and its children, sampled
-    every 20 ms: with --jobs 2 the workers' memory counts too.
+    The memory is the largest sum over the process and its children of their proportional set size
+    (PSS: private pages, plus shared ones divided among the processes sharing them), sampled every
+    20 ms: with --jobs 2 the workers count too, and the libraries they share are counted once.
     """
     import psutil
 
@@ -108,7 +109,7 @@ def timed(command: list[str]) -> tuple[float, int, str]:
         while process.poll() is None:
             try:
                 members = [tree, *tree.children(recursive=True)]
-                peak = max(peak, sum(member.memory_info().rss for member in members))
+                peak = max(peak, sum(member.memory_full_info().pss for member in members))
             except psutil.Error:
                 pass  # a member ended while being read
             time.sleep(0.02)

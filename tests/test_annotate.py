@@ -116,3 +116,31 @@ def test_documents_are_read_no_further_ahead_than_one_batch(synthetic_model):
 def test_rows_are_plain_json(rows):
     for row in rows:
         assert json.loads(json.dumps(row)) == row
+
+
+def render_where(columns):
+    """What a test renderer returns: which process tagged the rows, and the rows."""
+    import os
+
+    from classifier.writers import rows_of
+
+    return os.getpid(), rows_of(columns)
+
+
+def test_parallel_tagging_shares_batches_between_this_process_and_the_workers_in_input_order(
+        synthetic_model, tmp_path, monkeypatch):
+    import os
+
+    import classifier.annotate as annotate
+    from classifier.artifact import load, save
+
+    model = load(save(synthetic_model, tmp_path / "m.joblib"))  # the workers load it from its file
+    documents = [Document(f"doc{i}.txt", f"Rebels accused the army of shelling town {i}. "
+                          f"At least {i} people were killed. Markets reopened.") for i in range(60)]
+    monkeypatch.setattr(annotate, "PARALLEL_BATCH_CHARS", 1)  # a batch a document
+    expected = [(d.source, rows) for d, rows in annotate.tag_in_parallel(model, documents, jobs=1)]
+    got = list(annotate.tag_in_parallel(model, documents, jobs=2, render=render_where))
+    assert [(d.source, rows) for d, (_, rows) in got] == expected
+    where = {pid for _, (pid, _) in got}
+    assert os.getpid() in where and len(where) == 2  # this process tagged some batches, a worker the rest
+

@@ -193,6 +193,19 @@ def test_small_batches_take_the_pattern_and_large_ones_arrow_with_the_same_score
     assert_same_scores(default, pipeline, large)
 
 
+def test_a_long_batch_is_scored_in_slices_with_the_same_scores(scorer, pipeline, corpus, monkeypatch):
+    import classifier.scorer
+
+    texts = corpus[0]
+    whole = scorer.scores(texts)
+    monkeypatch.setattr(classifier.scorer, "CHUNK_CHARS", 120)  # a few sentences a slice
+    sliced = []
+    monkeypatch.setattr(scorer, "_scores", lambda part, score=scorer._scores: sliced.append(len(part)) or score(part))
+    np.testing.assert_array_equal(scorer.scores(texts), whole)
+    assert len(sliced) > 5 and sum(sliced) == len(texts)
+    assert_same_scores(scorer, pipeline, texts)
+
+
 # --- property-based ------------------------------------------------------------------------------
 
 
