@@ -19,7 +19,7 @@ Builds a corpus of at least --mb MB of text files from the FA-KES articles (repe
 
 Prints sentences per second (median of the runs), peak memory (maximum resident set of each process
 tree: proportional set sizes, sampled), and the ratios. Then, with --memory-gb, claimtag's peak memory (all
-fields, --jobs 1) on a corpus of that size, to show it does not grow with the input. Not a test: CI
+fields, --jobs 1 and 2) on a corpus of that size, to show it does not grow with the input. Not a test: CI
 does not run it.
 """
 
@@ -163,19 +163,34 @@ def main() -> None:
         script = work / "fasttext_predict.py"
         script.write_text(FASTTEXT_PREDICT)
 
-        results: dict[str, list] = {name: [] for name in [*CLAIMTAG_RUNS, "fastText end to end", "fastText predict call"]}
-        memory: dict[str, int] = {}
-        for run in range(args.runs):
-            for name, options in CLAIMTAG_RUNS.items():
-                elapsed, peak, _ = timed([*CLAIMTAG, "predict", str(corpus), *options, "-o", str(work / "out.jsonl")])
-                results[name].append(n_sentences / elapsed)
-                memory[name] = max(memory.get(name, 0), peak)
+        def run_claimtag(name: str) -> None:
+            elapsed, peak, _ = timed([*CLAIMTAG, "predict", str(corpus), *CLAIMTAG_RUNS[name], "-o", str(work / "out.jsonl")])
+            results[name].append(n_sentences / elapsed)
+            memory[name] = max(memory.get(name, 0), peak)
+
+        def run_fasttext(_: str) -> None:
             elapsed, peak, out = timed([PYTHON, str(script), str(model_file), str(sentences_file),
                                         str(work / "ft.jsonl"), ",".join(TAGS)])
             report = json.loads(out)
             results["fastText end to end"].append(report["sentences"] / elapsed)
             results["fastText predict call"].append(report["sentences"] / report["predict"])
             memory["fastText end to end"] = max(memory.get("fastText end to end", 0), peak)
+
+        # Each ratio is of two runs made one after the other, and every other round goes in reverse
+        # order, so that a machine growing faster or slower during the benchmark does not favour a side.
+        order = [(run_fasttext, "fastText"), *((run_claimtag, name) for name in CLAIMTAG_RUNS)]
+        ratios = {
+            "claimtag -j1 tags+scores / fastText predict call": ("claimtag -j1 tags+scores", "fastText predict call"),
+            "claimtag -j1 tags+scores / fastText end to end": ("claimtag -j1 tags+scores", "fastText end to end"),
+            "claimtag -j2 tags+scores / claimtag -j1 tags+scores": ("claimtag -j2 tags+scores", "claimtag -j1 tags+scores"),
+            "claimtag -j1 all fields / fastText end to end": ("claimtag -j1 all fields", "fastText end to end"),
+            "claimtag -j2 all fields / claimtag -j1 all fields": ("claimtag -j2 all fields", "claimtag -j1 all fields"),
+        }
+        results: dict[str, list] = {name: [] for name in [*CLAIMTAG_RUNS, "fastText end to end", "fastText predict call"]}
+        memory: dict[str, int] = {}
+        for run in range(args.runs):
+            for measure, name in order if run % 2 == 0 else reversed(order):
+                measure(name)
             print(f"run {run + 1}/{args.runs}: " + ", ".join(f"{k} {v[-1]:,.0f}/s" for k, v in results.items()), flush=True)
 
         median = {name: statistics.median(values) for name, values in results.items()}
@@ -183,23 +198,20 @@ def main() -> None:
         print(f"{'':26}{'sentences/s':>14}{'peak MB':>10}")
         for name, value in median.items():
             print(f"{name:26}{value:>14,.0f}{memory.get(name, ''):>10}")
-        same, ft_call, ft_end = median["claimtag -j1 tags+scores"], median["fastText predict call"], median["fastText end to end"]
-        print("\nthe same job (tags and scores):")
-        print(f"  claimtag -j1 / fastText predict call:  {same / ft_call:.2f}x")
-        print(f"  claimtag -j1 / fastText end to end:    {same / ft_end:.2f}x")
-        print(f"  claimtag -j2 / claimtag -j1:           {median['claimtag -j2 tags+scores'] / same:.2f}x")
-        every = median["claimtag -j1 all fields"]
-        print("all fields (also casualty figures and source, which fastText does not give):")
-        print(f"  claimtag -j1 / fastText predict call:  {every / ft_call:.2f}x")
-        print(f"  claimtag -j1 / fastText end to end:    {every / ft_end:.2f}x")
-        print(f"  claimtag -j2 / claimtag -j1:           {median['claimtag -j2 all fields'] / every:.2f}x")
+        print("\nratios, each of two runs side by side: median (every run)")
+        print("tags+scores is the same job as fastText's; all fields adds casualty figures and source")
+        for label, (a, b) in ratios.items():
+            each = [x / y for x, y in zip(results[a], results[b])]
+            print(f"  {label:52} {statistics.median(each):.2f}x  ({', '.join(f'{r:.2f}' for r in each)})")
 
         if args.memory_gb:
             shutil.rmtree(corpus)
             big = work / "big"
             size = build_corpus(big, int(args.memory_gb * 1024))
-            elapsed, peak, _ = timed([*CLAIMTAG, "predict", str(big), "--jobs", "1", "-o", str(work / "big.jsonl")])
-            print(f"\nclaimtag -j1 all fields on {size / (1 << 30):.2f} GB: peak {peak} MB, {elapsed:.0f} s")
+            print()
+            for jobs in ("1", "2"):
+                elapsed, peak, _ = timed([*CLAIMTAG, "predict", str(big), "--jobs", jobs, "-o", str(work / "big.jsonl")])
+                print(f"claimtag -j{jobs} all fields on {size / (1 << 30):.2f} GB: peak {peak} MB, {elapsed:.0f} s", flush=True)
     finally:
         shutil.rmtree(work, ignore_errors=True)
 
