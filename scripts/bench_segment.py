@@ -2,7 +2,7 @@
 
 Accuracy: the gold sentences are the rows of data/labeled/seed.csv (split by hand). Speed: median
 of several runs over the FA-KES article texts, side by side with pysbd when it is installed
-(`pip install pysbd`), in one run on this machine.
+(`.venv/bin/pip install -e '.[bench]'`), in one run on this machine.
 
     .venv/bin/python scripts/bench_segment.py [--runs 5]
 """
