@@ -10,6 +10,10 @@ their rows as output text, so the parent only reads inputs and writes bytes.
 from __future__ import annotations
 
 import gc
+import os
+import pickle
+import shutil
+import tempfile
 from collections import deque
 from concurrent.futures import Future
 from contextlib import contextmanager
@@ -25,7 +29,10 @@ from .writers import Columns, ScoreColumn, rows_of
 
 SCORE_DECIMALS = 6
 BATCH_SENTENCES = 4096
-PARALLEL_BATCH_CHARS = 1 << 20  # text per task sent to a worker: large enough to hide the overhead
+# Text per task sent to a worker: enough to hide the cost of a task, little enough that the
+# last tasks do not keep the other processes waiting long.
+PARALLEL_BATCH_CHARS = 1 << 19
+QUEUED_PER_WORKER = 2  # batches sent ahead to each worker
 FIELDS = (
     "document", "id", "sentence", "start", "end", "text", "tags", "scores",
     "killed", "injured", "qualifier", "source",
@@ -88,9 +95,9 @@ def tag_in_parallel(
     ``jobs`` processes: this one and ``jobs - 1`` workers.
 
     Batches of about ``PARALLEL_BATCH_CHARS`` characters go to the workers while they have fewer
-    than two each to do; otherwise this process tags the next batch itself. So no core waits while
-    the workers start, and this process, which reads the inputs and writes the output, does not
-    take a core from a worker.
+    than ``QUEUED_PER_WORKER`` each to do, so that a worker never waits for the next; otherwise this
+    process tags the next batch itself. So no core idles while the workers start, and this process,
+    which reads the inputs and writes the output, does not take a core from a worker.
     """
     with _rare_collections():
         if jobs == 1:
@@ -102,17 +109,19 @@ def tag_in_parallel(
         # Workers load a model file themselves (once each) instead of receiving it with every task.
         shipped = _FileModel(model.artifact["path"], model.artifact["sha256"]) if model.artifact.get("path") else model
         executor = get_reusable_executor(max_workers=jobs - 1)
+        work = (one_per_line, render, explain, fields)
+        spool = tempfile.mkdtemp(prefix="claimtag-")
         # Batches in input order, each with its worker's future or the results made here.
         pending: deque[tuple[list[Document], Future | list]] = deque()
         try:
             for batch in _batches_by_size(documents, PARALLEL_BATCH_CHARS):
-                busy = sum(1 for _, result in pending if isinstance(result, Future) and not result.done())
-                if busy < 2 * (jobs - 1):
-                    pending.append((batch, executor.submit(_tag_task, shipped, batch, one_per_line, render, explain, fields)))
+                busy = sum(1 for _, result in pending if not _finished(result))
+                if busy < QUEUED_PER_WORKER * (jobs - 1):
+                    pending.append((batch, executor.submit(_tag_task, shipped, batch, spool, *work)))
                 else:
-                    pending.append((batch, _tag_batch(model, batch, one_per_line, render, explain, fields)))
+                    pending.append((batch, _tag_batch(model, batch, *work)))
                 # Finished batches go out at once; at most a few wait behind a slow one.
-                while pending and (len(pending) > 4 * jobs or _finished(pending[0][1])):
+                while pending and (len(pending) > 2 * QUEUED_PER_WORKER * jobs or _finished(pending[0][1])):
                     yield from _with_results(*pending.popleft())
             while pending:
                 yield from _with_results(*pending.popleft())
@@ -120,6 +129,7 @@ def tag_in_parallel(
             for _, result in pending:
                 if isinstance(result, Future):
                     result.cancel()
+            shutil.rmtree(spool, ignore_errors=True)
 
 
 def _finished(result: Future | list) -> bool:
@@ -127,15 +137,25 @@ def _finished(result: Future | list) -> bool:
 
 
 def _with_results(batch: list[Document], result: Future | list) -> Iterator[tuple[Document, object]]:
-    return zip(batch, result.result() if isinstance(result, Future) else result)
+    if isinstance(result, Future):
+        spooled = result.result()
+        with open(spooled, "rb") as handle:
+            result = pickle.load(handle)
+        os.unlink(spooled)
+    return zip(batch, result)
 
 
-def _tag_task(model, documents: list[Document], one_per_line: bool, render, explain: int, fields) -> list:
-    """A worker's batch."""
+def _tag_task(model, documents: list[Document], spool: str, *work) -> str:
+    """A worker's batch. Its results come back in a file of the spool directory, whose name is
+    returned: through the executor's pipe they would move 64 KB at a time, each piece waiting for
+    the parent's result thread to get the interpreter lock from the thread that tags."""
     if isinstance(model, _FileModel):
         model = model.load()
     with _rare_collections():
-        return _tag_batch(model, documents, one_per_line, render, explain, fields)
+        results = _tag_batch(model, documents, *work)
+    with tempfile.NamedTemporaryFile(dir=spool, delete=False) as handle:
+        pickle.dump(results, handle, protocol=pickle.HIGHEST_PROTOCOL)
+    return handle.name
 
 
 def _tag_batch(model: Model, documents: list[Document], one_per_line: bool, render, explain: int, fields) -> list:

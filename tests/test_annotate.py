@@ -138,9 +138,19 @@ def test_parallel_tagging_shares_batches_between_this_process_and_the_workers_in
     documents = [Document(f"doc{i}.txt", f"Rebels accused the army of shelling town {i}. "
                           f"At least {i} people were killed. Markets reopened.") for i in range(60)]
     monkeypatch.setattr(annotate, "PARALLEL_BATCH_CHARS", 1)  # a batch a document
+    temporary = tmp_path / "temporary"
+    temporary.mkdir()
+    monkeypatch.setattr(annotate.tempfile, "tempdir", str(temporary))  # where results are spooled
     expected = [(d.source, rows) for d, rows in annotate.tag_in_parallel(model, documents, jobs=1)]
     got = list(annotate.tag_in_parallel(model, documents, jobs=2, render=render_where))
     assert [(d.source, rows) for d, (_, rows) in got] == expected
     where = {pid for _, (pid, _) in got}
     assert os.getpid() in where and len(where) == 2  # this process tagged some batches, a worker the rest
+    assert not list(temporary.iterdir())  # the spooled results are gone
+
+    stopped = annotate.tag_in_parallel(model, documents, jobs=2)
+    assert next(stopped)[0] == documents[0]
+    assert list(temporary.iterdir())  # spooling
+    stopped.close()  # as when writing the output fails
+    assert not list(temporary.iterdir())
 
