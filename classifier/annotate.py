@@ -3,8 +3,9 @@ who said it.
 
 Sentences are scored many documents at a time (the scorer's cost is per call as much as per
 sentence), but memory stays bounded: a batch holds at most ``BATCH_SENTENCES`` sentences besides
-the document being read. With several jobs, whole batches go to worker processes, which also render
-their rows as output text, so the parent only reads inputs and writes bytes.
+the document being read. With several jobs, whole batches also go to worker processes, which render
+their rows as output text and hand it back in spool files; this process reads the inputs, writes
+the output and tags a batch itself whenever the workers have enough queued.
 """
 
 from __future__ import annotations

@@ -292,7 +292,7 @@ _AND_OR_COMMA = rf"(?:\s+{_AND}\s+|\s*[,/]\s*|\s+)"
 
 
 def _compile(pattern: str, flags=re.I) -> tuple[str, int]:
-    return pattern, flags  # compiled by _compiled, when first needed
+    return pattern, flags  # compiled by _pattern, when a sentence first needs it
 
 
 _PATTERNS: list[tuple[str | None, tuple[str, int]]] = [

@@ -23,15 +23,15 @@ _SEPARATOR_ID = -2
 _UNKNOWN_ID = -1
 _SHORT_ID = -3  # a one-character word, which the default token pattern skips
 DEFAULT_TOKEN_PATTERN = r"(?u)\b\w\w+\b"  # scikit-learn's: runs of two or more word characters
-# For the default pattern, words are split at byte level, far faster than a regular expression:
-# every ASCII byte that is not a word character becomes a space and the separator becomes NUL.
-# Texts with other characters are tokenised by the pattern itself first.
 # Below this many characters a batch is tokenised by the pattern: for a few sentences, importing
 # Arrow and building its lookup table cost more than the byte-level split saves.
 ARROW_MIN_CHARS = 1 << 13
 # Batches longer than this are scored in slices: the time per sentence is the same from a few hundred
 # sentences on, while the memory grows with the batch.
 CHUNK_CHARS = 1 << 18
+# For the default pattern, words are split at byte level, far faster than a regular expression:
+# every ASCII byte that is not a word character becomes a space and the separator becomes NUL.
+# Texts with other characters are tokenised by the pattern itself first.
 _ASCII_WORDS = bytes(
     0 if byte == ord(SEPARATOR) else byte if chr(byte).isalnum() or byte == ord("_") or byte > 127 else 32
     for byte in range(256)
@@ -57,6 +57,7 @@ class FastScorer:
         self._word_re = re.compile(arrays["token_pattern"])
         self._byte_lookup: tuple | None = None  # (words as an Arrow array, their ids), made on first use
         self.arrow_min_chars = ARROW_MIN_CHARS
+        self.chunk_chars = CHUNK_CHARS
         self._unigram_column = np.asarray(arrays["unigram_column"], dtype=np.int64)
         self._bigram_keys = np.asarray(arrays["bigram_keys"], dtype=np.int64)
         self._bigram_column = np.asarray(arrays["bigram_column"], dtype=np.int64)
@@ -138,12 +139,12 @@ class FastScorer:
 
     def scores(self, texts: Sequence[str]) -> np.ndarray:
         """A len(texts) x len(tags) matrix of probabilities, as ``pipeline.predict_proba`` gives."""
-        if len(texts) > 1 and sum(map(len, texts)) > CHUNK_CHARS:
+        if len(texts) > 1 and sum(map(len, texts)) > self.chunk_chars:
             # Scored a slice at a time: the arrays of a batch take about 40 bytes per character.
             slices, start, size = [], 0, 0
             for end, text in enumerate(texts, 1):
                 size += len(text)
-                if size >= CHUNK_CHARS or end == len(texts):
+                if size >= self.chunk_chars or end == len(texts):
                     slices.append(self._scores(texts[start:end]))
                     start, size = end, 0
             return np.vstack(slices)

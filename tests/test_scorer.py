@@ -194,11 +194,9 @@ def test_small_batches_take_the_pattern_and_large_ones_arrow_with_the_same_score
 
 
 def test_a_long_batch_is_scored_in_slices_with_the_same_scores(scorer, pipeline, corpus, monkeypatch):
-    import classifier.scorer
-
     texts = corpus[0]
     whole = scorer.scores(texts)
-    monkeypatch.setattr(classifier.scorer, "CHUNK_CHARS", 120)  # a few sentences a slice
+    monkeypatch.setattr(scorer, "chunk_chars", 120)  # a few sentences a slice
     sliced = []
     monkeypatch.setattr(scorer, "_scores", lambda part, score=scorer._scores: sliced.append(len(part)) or score(part))
     np.testing.assert_array_equal(scorer.scores(texts), whole)
