@@ -3,22 +3,28 @@ who said it.
 
 Sentences are scored many documents at a time (the scorer's cost is per call as much as per
 sentence), but memory stays bounded: a batch holds at most ``BATCH_SENTENCES`` sentences besides
-the document being read. With several jobs, whole batches also go to worker processes, which render
-their rows as output text and hand it back in spool files; this process reads the inputs, writes
-the output and tags a batch itself whenever the workers have enough queued.
+the document being read. With several jobs, whole batches also go to worker processes (forks of this
+one where that is safe), which render their rows as output text and hand it back in spool files;
+this process reads the inputs, writes the output and tags a batch itself whenever the workers have
+enough queued.
 """
 
 from __future__ import annotations
 
 import gc
+import multiprocessing
+import multiprocessing.connection
 import os
 import pickle
 import shutil
+import signal
+import sys
 import tempfile
+import threading
 from collections import deque
-from concurrent.futures import Future
+from concurrent.futures import Executor, Future
 from contextlib import contextmanager
-from functools import lru_cache
+from dataclasses import dataclass
 from typing import Callable, Iterable, Iterator, Sequence
 
 import numpy as np
@@ -33,7 +39,7 @@ BATCH_SENTENCES = 4096
 # Text per task sent to a worker: enough to hide the cost of a task, little enough that the
 # last tasks do not keep the other processes waiting long.
 PARALLEL_BATCH_CHARS = 1 << 19
-QUEUED_PER_WORKER = 2  # batches sent ahead to each worker
+QUEUED_PER_WORKER = 3  # batches sent ahead to each worker
 FIELDS = (
     "document", "id", "sentence", "start", "end", "text", "tags", "scores",
     "killed", "injured", "qualifier", "source",
@@ -95,42 +101,99 @@ def tag_in_parallel(
     """Each document with its rows (or ``render(columns)`` of them), in input order, tagged by
     ``jobs`` processes: this one and ``jobs - 1`` workers.
 
-    Batches of about ``PARALLEL_BATCH_CHARS`` characters go to the workers while they have fewer
-    than ``QUEUED_PER_WORKER`` each to do, so that a worker never waits for the next; otherwise this
-    process tags the next batch itself. So no core idles while the workers start, and this process,
-    which reads the inputs and writes the output, does not take a core from a worker.
+    Documents go in batches of about ``PARALLEL_BATCH_CHARS`` characters. This process tags the
+    first itself, then starts the workers (see :func:`_workers`). Later batches go to the workers
+    while they have fewer than ``QUEUED_PER_WORKER`` each to do, so that a worker never waits for
+    the next; otherwise this process tags the next batch itself, and once the input is all read it
+    takes back the batches no worker has started. So no core idles, and this process, which reads
+    the inputs and writes the output, does not take a core from a worker.
     """
     with _rare_collections():
         if jobs == 1:
             for document, columns in documents_with_columns(model, documents, one_per_line, explain=explain, fields=fields):
                 yield document, render(columns) if render else rows_of(columns)
             return
-        from joblib.externals.loky import get_reusable_executor
-
-        # Workers load a model file themselves (once each) instead of receiving it with every task.
-        shipped = _FileModel(model.artifact["path"], model.artifact["sha256"]) if model.artifact.get("path") else model
-        executor = get_reusable_executor(max_workers=jobs - 1)
         work = (one_per_line, render, explain, fields)
         spool = tempfile.mkdtemp(prefix="claimtag-")
+        executor, own = None, False
         # Batches in input order, each with its worker's future or the results made here.
         pending: deque[tuple[list[Document], Future | list]] = deque()
         try:
             for batch in _batches_by_size(documents, PARALLEL_BATCH_CHARS):
                 busy = sum(1 for _, result in pending if not _finished(result))
-                if busy < QUEUED_PER_WORKER * (jobs - 1):
-                    pending.append((batch, executor.submit(_tag_task, shipped, batch, spool, *work)))
+                if executor is not None and busy < QUEUED_PER_WORKER * (jobs - 1):
+                    pending.append((batch, executor.submit(_tag_task, batch, spool, *work)))
                 else:
                     pending.append((batch, _tag_batch(model, batch, *work)))
+                    if executor is None:
+                        # Only now, so that forked workers inherit what tagging a batch loaded
+                        # (Arrow, the scorer's lookup table), and a small input starts none.
+                        executor, own = _workers(model, jobs - 1)
                 # Finished batches go out at once; at most a few wait behind a slow one.
                 while pending and (len(pending) > 2 * QUEUED_PER_WORKER * jobs or _finished(pending[0][1])):
                     yield from _with_results(*pending.popleft())
             while pending:
+                while not _finished(pending[0][1]) and _tagged_one_not_started(model, pending, work):
+                    pass
                 yield from _with_results(*pending.popleft())
         finally:
             for _, result in pending:
                 if isinstance(result, Future):
                     result.cancel()
+            if own:
+                executor.shutdown(wait=True, cancel_futures=True)
             shutil.rmtree(spool, ignore_errors=True)
+
+
+def _workers(model: Model, count: int) -> tuple[Executor, bool]:
+    """``count`` worker processes, each with ``model``, and whether they are this call's to stop.
+
+    Where a process can be forked safely (a POSIX system, and no other thread in this process that
+    could hold a lock while forking), the workers are forks of this one: they start in a few
+    milliseconds with the model and all that tagging has loaded, and share those memory pages with
+    this process. Elsewhere they are joblib's loky workers, kept for later calls: each starts a new
+    interpreter, which imports claimtag and loads the model file, in about a second.
+    """
+    if "fork" in multiprocessing.get_all_start_methods() and threading.active_count() == 1:
+        from concurrent.futures import ProcessPoolExecutor
+
+        for stream in (sys.stdout, sys.stderr):
+            stream.flush()  # or each worker would write what is buffered again when it ends
+        context = multiprocessing.get_context("fork")
+        return ProcessPoolExecutor(count, context, _start_worker, (model, True)), True
+    from joblib.externals.loky import get_reusable_executor
+
+    shipped = _FileModel(model.artifact["path"], model.artifact["sha256"]) if model.artifact.get("path") else model
+    return get_reusable_executor(max_workers=count, initializer=_start_worker, initargs=(shipped, False)), False
+
+
+_worker_model: Model | None = None  # in a worker process: the model it tags with
+
+
+def _start_worker(model: Model | _FileModel, forked: bool) -> None:
+    global _worker_model
+    _worker_model = model.load() if isinstance(model, _FileModel) else model
+    signal.signal(signal.SIGINT, signal.SIG_IGN)  # Ctrl-C is for the parent, which stops the workers
+    if forked:
+        # Unlike loky's, a forked worker would wait for work forever once its parent is killed.
+        sentinel = multiprocessing.parent_process().sentinel
+        threading.Thread(target=_exit_with, args=(sentinel,), daemon=True).start()
+
+
+def _exit_with(sentinel: int) -> None:
+    multiprocessing.connection.wait([sentinel])
+    os._exit(1)
+
+
+def _tagged_one_not_started(model: Model, pending: deque, work: tuple) -> bool:
+    """Tags here the last batch that no worker has started, if there is one: once the input is all
+    read, this process would otherwise wait while the workers empty their queues."""
+    for index in range(len(pending) - 1, -1, -1):
+        batch, result = pending[index]
+        if isinstance(result, Future) and result.cancel():
+            pending[index] = (batch, _tag_batch(model, batch, *work))
+            return True
+    return False
 
 
 def _finished(result: Future | list) -> bool:
@@ -146,14 +209,12 @@ def _with_results(batch: list[Document], result: Future | list) -> Iterator[tupl
     return zip(batch, result)
 
 
-def _tag_task(model, documents: list[Document], spool: str, *work) -> str:
+def _tag_task(documents: list[Document], spool: str, *work) -> str:
     """A worker's batch. Its results come back in a file of the spool directory, whose name is
     returned: through the executor's pipe they would move 64 KB at a time, each piece waiting for
     the parent's result thread to get the interpreter lock from the thread that tags."""
-    if isinstance(model, _FileModel):
-        model = model.load()
     with _rare_collections():
-        results = _tag_batch(model, documents, *work)
+        results = _tag_batch(_worker_model, documents, *work)
     with tempfile.NamedTemporaryFile(dir=spool, delete=False) as handle:
         pickle.dump(results, handle, protocol=pickle.HIGHEST_PROTOCOL)
     return handle.name
@@ -182,25 +243,21 @@ def _rare_collections() -> Iterator[None]:
         gc.unfreeze()
 
 
+@dataclass(frozen=True)  # equal for the same file, so that loky reuses the workers that loaded it
 class _FileModel:
     """A model file a worker loads, checked against the digest the parent loaded."""
 
-    def __init__(self, path: str, sha256: str):
-        self.path, self.sha256 = path, sha256
+    path: str
+    sha256: str
 
     def load(self) -> Model:
-        return _load_once(self.path, self.sha256)
+        from .artifact import load
+        from .errors import UntrustedError
 
-
-@lru_cache(maxsize=4)
-def _load_once(path: str, sha256: str) -> Model:
-    from .artifact import load
-    from .errors import UntrustedError
-
-    model = load(path, trust=True)  # the parent verified it; the digest below must match that
-    if model.artifact["sha256"] != sha256:
-        raise UntrustedError(f"{path}: the model file changed while tagging")
-    return model
+        model = load(self.path, trust=True)  # the parent verified it; the digest below must match that
+        if model.artifact["sha256"] != self.sha256:
+            raise UntrustedError(f"{self.path}: the model file changed while tagging")
+        return model
 
 
 def _split(document: Document, one_per_line: bool) -> list[Sentence]:

@@ -113,9 +113,16 @@ class Output:
         self.journal = self.partial.with_name(self.partial.name + ".journal")
         length = self._resume_point() if resume else 0
         try:
-            self._file = open(self.partial, "r+b" if length else "wb")
-            self._file.truncate(length)
-            self._file.seek(length)
+            if length:
+                self._file = open(self.partial, "r+b")
+                self._file.truncate(length)
+                self._file.seek(length)
+            else:
+                # A new file rather than an emptied one: ext4 writes a file that was emptied by
+                # truncation out to disk when it is closed (auto_da_alloc), 0.2 s per 350 MB.
+                with contextlib.suppress(FileNotFoundError):
+                    self.partial.unlink()
+                self._file = open(self.partial, "wb")
             self._journal = open(self.journal, "a" if length else "w", encoding="utf-8")
         except OSError as error:
             raise OutputError(f"{self.path}: cannot write ({error.strerror})") from None

@@ -3,6 +3,12 @@
 from __future__ import annotations
 
 import json
+import os
+import signal
+import subprocess
+import sys
+import time
+from pathlib import Path
 
 import pytest
 
@@ -119,22 +125,27 @@ def test_rows_are_plain_json(rows):
 
 
 def render_where(columns):
-    """What a test renderer returns: which process tagged the rows, and the rows."""
+    """What a test renderer returns: the process that tagged the rows, and the rows."""
+    import multiprocessing
     import os
 
     from classifier.writers import rows_of
 
-    return os.getpid(), rows_of(columns)
+    return (os.getpid(), multiprocessing.current_process().name), rows_of(columns)
 
 
+@pytest.mark.parametrize("threads, workers", [(1, "ForkProcess"), (2, "LokyProcess")])
 def test_parallel_tagging_shares_batches_between_this_process_and_the_workers_in_input_order(
-        synthetic_model, tmp_path, monkeypatch):
+        synthetic_model, tmp_path, monkeypatch, threads, workers):
+    """A process with only one thread forks its workers; one with other threads (which could
+    hold a lock while it forks) starts loky's, which load the model from its file."""
     import os
+    import threading
 
     import classifier.annotate as annotate
     from classifier.artifact import load, save
 
-    model = load(save(synthetic_model, tmp_path / "m.joblib"))  # the workers load it from its file
+    model = load(save(synthetic_model, tmp_path / "m.joblib"))
     documents = [Document(f"doc{i}.txt", f"Rebels accused the army of shelling town {i}. "
                           f"At least {i} people were killed. Markets reopened.") for i in range(60)]
     monkeypatch.setattr(annotate, "PARALLEL_BATCH_CHARS", 1)  # a batch a document
@@ -142,10 +153,18 @@ def test_parallel_tagging_shares_batches_between_this_process_and_the_workers_in
     temporary.mkdir()
     monkeypatch.setattr(annotate.tempfile, "tempdir", str(temporary))  # where results are spooled
     expected = [(d.source, rows) for d, rows in annotate.tag_in_parallel(model, documents, jobs=1)]
-    got = list(annotate.tag_in_parallel(model, documents, jobs=2, render=render_where))
+    done = threading.Event()
+    others = [threading.Thread(target=done.wait) for _ in range(threads - 1)]
+    for thread in others:
+        thread.start()
+    try:
+        got = list(annotate.tag_in_parallel(model, documents, jobs=2, render=render_where))
+    finally:
+        done.set()
     assert [(d.source, rows) for d, (_, rows) in got] == expected
-    where = {pid for _, (pid, _) in got}
-    assert os.getpid() in where and len(where) == 2  # this process tagged some batches, a worker the rest
+    where = {process for _, (process, _) in got}
+    assert (os.getpid(), "MainProcess") in where and len(where) == 2  # this process tagged some batches
+    assert {name.rstrip("-0123456789") for _, name in where} == {"MainProcess", workers}
     assert not list(temporary.iterdir())  # the spooled results are gone
 
     stopped = annotate.tag_in_parallel(model, documents, jobs=2)
@@ -154,3 +173,40 @@ def test_parallel_tagging_shares_batches_between_this_process_and_the_workers_in
     stopped.close()  # as when writing the output fails
     assert not list(temporary.iterdir())
 
+
+
+@pytest.mark.skipif(not os.path.exists("/proc/self/stat"), reason="reads process states from /proc")
+def test_forked_workers_exit_when_their_parent_is_killed(synthetic_model, tmp_path):
+    from classifier.artifact import save
+
+    model = save(synthetic_model, tmp_path / "m.joblib")
+    script = f"""
+import os, signal, sys
+sys.path.insert(0, {str(Path(__file__).parent)!r})
+import classifier.annotate as annotate
+from classifier.artifact import load
+from classifier.readers import Document
+from test_annotate import render_where
+annotate.PARALLEL_BATCH_CHARS = 1
+documents = [Document(f"doc{{i}}.txt", "Rebels accused the army of shelling the town.") for i in range(200)]
+for _, ((pid, _), _) in annotate.tag_in_parallel(load({str(model)!r}), documents, jobs=2, render=render_where):
+    if pid != os.getpid():
+        print(pid, flush=True)
+        os.kill(os.getpid(), signal.SIGKILL)
+"""
+    parent = subprocess.run([sys.executable, "-c", script], capture_output=True, text=True, timeout=30,
+                            env={**os.environ, "TMPDIR": str(tmp_path)})
+    assert parent.returncode == -signal.SIGKILL, parent.stderr
+    worker = int(parent.stdout)
+    deadline = time.monotonic() + 10
+    while _running(worker) and time.monotonic() < deadline:
+        time.sleep(0.05)
+    assert not _running(worker)
+
+
+def _running(pid: int) -> bool:
+    try:
+        with open(f"/proc/{pid}/stat") as stat:
+            return stat.read().rsplit(")", 1)[1].split()[0] != "Z"  # a zombie has exited
+    except FileNotFoundError:
+        return False

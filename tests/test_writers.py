@@ -171,6 +171,18 @@ def test_output_resume_without_a_partial_file_starts_afresh(tmp_path):
     assert len(target.read_text(encoding="utf-8").splitlines()) == 1
 
 
+def test_output_without_resume_writes_a_new_partial_file_instead_of_emptying_a_leftover(tmp_path):
+    """ext4 writes a file emptied by truncation out to disk when it is closed: a new one is not."""
+    target = tmp_path / "out.jsonl"
+    leftover = tmp_path / ".out.jsonl.partial"
+    leftover.write_text("from an interrupted run\n", encoding="utf-8")
+    os.link(leftover, tmp_path / "link")  # still the leftover file if that is not emptied
+    with Output(target) as out:
+        out.write("a.txt", make_rows(1))
+    assert (tmp_path / "link").read_text(encoding="utf-8") == "from an interrupted run\n"
+    assert len(target.read_text(encoding="utf-8").splitlines()) == 1
+
+
 def test_output_resume_needs_a_file():
     with pytest.raises(OutputError, match="--resume needs --output"):
         Output("-", resume=True)
