@@ -148,19 +148,21 @@ def tag_in_parallel(
 def _workers(model: Model, count: int) -> tuple[Executor, bool]:
     """``count`` worker processes, each with ``model``, and whether they are this call's to stop.
 
-    Where a process can be forked safely (a POSIX system, and no other thread in this process that
-    could hold a lock while forking), the workers are forks of this one: they start in a few
-    milliseconds with the model and all that tagging has loaded, and share those memory pages with
-    this process. Elsewhere they are joblib's loky workers, kept for later calls: each starts a new
-    interpreter, which imports claimtag and loads the model file, in about a second.
+    Where forking is safe (Linux, and no other thread in this process that could hold a lock
+    while it forks; macOS's system libraries, which numpy may use, are not fork-safe), the workers
+    are forks of this process: they start in a few milliseconds with the model and all that
+    tagging has loaded, and share those memory pages with this process. Elsewhere they are
+    joblib's loky workers, kept for later calls: each starts a new interpreter, which imports
+    claimtag and loads the model file, in about a second.
     """
-    if "fork" in multiprocessing.get_all_start_methods() and threading.active_count() == 1:
+    if sys.platform == "linux" and threading.active_count() == 1:
         from concurrent.futures import ProcessPoolExecutor
 
+        executor = ProcessPoolExecutor(count, multiprocessing.get_context("fork"), _start_worker, (model, True))
         for stream in (sys.stdout, sys.stderr):
             stream.flush()  # or each worker would write what is buffered again when it ends
-        context = multiprocessing.get_context("fork")
-        return ProcessPoolExecutor(count, context, _start_worker, (model, True)), True
+        executor.submit(int).result()  # the workers are forked at the first task: now, after the flush
+        return executor, True
     from joblib.externals.loky import get_reusable_executor
 
     shipped = _FileModel(model.artifact["path"], model.artifact["sha256"]) if model.artifact.get("path") else model

@@ -134,7 +134,10 @@ def render_where(columns):
     return (os.getpid(), multiprocessing.current_process().name), rows_of(columns)
 
 
-@pytest.mark.parametrize("threads, workers", [(1, "ForkProcess"), (2, "LokyProcess")])
+LINUX_ONLY = pytest.mark.skipif(sys.platform != "linux", reason="workers are forked on Linux only")
+
+
+@pytest.mark.parametrize("threads, workers", [pytest.param(1, "ForkProcess", marks=LINUX_ONLY), (2, "LokyProcess")])
 def test_parallel_tagging_shares_batches_between_this_process_and_the_workers_in_input_order(
         synthetic_model, tmp_path, monkeypatch, threads, workers):
     """A process with only one thread forks its workers; one with other threads (which could
@@ -175,7 +178,7 @@ def test_parallel_tagging_shares_batches_between_this_process_and_the_workers_in
 
 
 
-@pytest.mark.skipif(not os.path.exists("/proc/self/stat"), reason="reads process states from /proc")
+@LINUX_ONLY
 def test_forked_workers_exit_when_their_parent_is_killed(synthetic_model, tmp_path):
     from classifier.artifact import save
 
