@@ -115,7 +115,7 @@ def tag_in_parallel(
             return
         work = (one_per_line, render, explain, fields)
         spool = tempfile.mkdtemp(prefix="claimtag-")
-        executor, own = None, False
+        executor = stop = None
         # Batches in input order, each with its worker's future or the results made here.
         pending: deque[tuple[list[Document], Future | list]] = deque()
         try:
@@ -128,7 +128,7 @@ def tag_in_parallel(
                     if executor is None:
                         # Only now, so that forked workers inherit what tagging a batch loaded
                         # (Arrow, the scorer's lookup table), and a small input starts none.
-                        executor, own = _workers(model, jobs - 1)
+                        executor, stop = _workers(model, jobs - 1)
                 # Finished batches go out at once; at most a few wait behind a slow one.
                 while pending and (len(pending) > 2 * QUEUED_PER_WORKER * jobs or _finished(pending[0][1])):
                     yield from _with_results(*pending.popleft())
@@ -140,13 +140,14 @@ def tag_in_parallel(
             for _, result in pending:
                 if isinstance(result, Future):
                     result.cancel()
-            if own:
-                executor.shutdown(wait=True, cancel_futures=True)
+            if stop:
+                stop(at_once=bool(pending))  # batches still pending: the run is stopping early
             shutil.rmtree(spool, ignore_errors=True)
 
 
-def _workers(model: Model, count: int) -> tuple[Executor, bool]:
-    """``count`` worker processes, each with ``model``, and whether they are this call's to stop.
+def _workers(model: Model, count: int) -> tuple[Executor, Callable[..., None]]:
+    """``count`` worker processes, each with ``model``, and how to stop them when the run ends:
+    ``at_once`` (when it stops early) without waiting for the batches they have started.
 
     Where forking is safe (Linux, and no other thread in this process that could hold a lock
     while it forks; macOS's system libraries, which numpy may use, are not fork-safe), the workers
@@ -161,12 +162,22 @@ def _workers(model: Model, count: int) -> tuple[Executor, bool]:
         executor = ProcessPoolExecutor(count, multiprocessing.get_context("fork"), _start_worker, (model, True))
         for stream in (sys.stdout, sys.stderr):
             stream.flush()  # or each worker would write what is buffered again when it ends
+        others = set(multiprocessing.active_children())
         executor.submit(int).result()  # the workers are forked at the first task: now, after the flush
-        return executor, True
+        forked = set(multiprocessing.active_children()) - others
+
+        def stop(at_once: bool) -> None:
+            if at_once:  # after Ctrl-C, say: a worker's batches can take a second
+                for worker in forked:
+                    worker.terminate()
+            executor.shutdown(wait=True, cancel_futures=True)
+
+        return executor, stop
     from joblib.externals.loky import get_reusable_executor
 
     shipped = _FileModel(model.artifact["path"], model.artifact["sha256"]) if model.artifact.get("path") else model
-    return get_reusable_executor(max_workers=count, initializer=_start_worker, initargs=(shipped, False)), False
+    executor = get_reusable_executor(max_workers=count, initializer=_start_worker, initargs=(shipped, False))
+    return executor, lambda at_once: None  # kept for later calls; batches not started are cancelled
 
 
 _worker_model: Model | None = None  # in a worker process: the model it tags with

@@ -211,9 +211,10 @@ def predict(inputs, model_path, fmt, output, sentences, resume, jobs, engine, sc
 
     from .annotate import tag_in_parallel
     from .artifact import load
+    from .errors import Interrupted
     from .progress import Progress
     from .readers import iter_documents
-    from .writers import Output, rendered
+    from .writers import TEXT_FORMATS, Output, rendered
 
     inputs = inputs or ("-",)
     if fields and fmt in ("table", "html"):
@@ -230,19 +231,23 @@ def predict(inputs, model_path, fmt, output, sentences, resume, jobs, engine, sc
                             explain_top, **({"fields": fields} if fields else {}))
         log.info("tagged %d sentence%s into %s", count, "" if count == 1 else "s", output)
         return
-    with Output(output, fmt, resume=resume, tags=model.tags) as out:
-        if out.done:
-            log.info("resuming: %d documents were done already", len(out.done))
-        documents = iter_documents(inputs, skip=out.done, text_col=text_col, id_col=id_col)
-        results = tag_in_parallel(
-            model, documents, sentences, jobs, render=partial(rendered, fmt=fmt, tags=model.tags),
-            explain=explain_top, **({"fields": fields} if fields else {}),
-        )
-        progress = Progress(enabled=False if log.level > logging.INFO else None)
-        for document, chunk in results:
-            out.write_rendered(document, chunk)
-            progress.update(chunk[1])
-        progress.close()
+    try:
+        with Output(output, fmt, resume=resume, tags=model.tags) as out:
+            if out.done:
+                log.info("resuming: %d documents were done already", len(out.done))
+            documents = iter_documents(inputs, skip=out.done, text_col=text_col, id_col=id_col)
+            results = tag_in_parallel(
+                model, documents, sentences, jobs, render=partial(rendered, fmt=fmt, tags=model.tags),
+                explain=explain_top, **({"fields": fields} if fields else {}),
+            )
+            progress = Progress(enabled=False if log.level > logging.INFO else None)
+            for document, chunk in results:
+                out.write_rendered(document, chunk)
+                progress.update(chunk[1])
+            progress.close()
+    except KeyboardInterrupt:
+        resumable = output != "-" and fmt in TEXT_FORMATS
+        raise Interrupted("interrupted" + ("; to go on from where it stopped, add --resume" if resumable else "")) from None
     log.info("tagged %d sentence%s", out.count, "" if out.count == 1 else "s")
 
 

@@ -12,6 +12,7 @@ EXIT_DATA = 65  # the input exists but its content is wrong
 EXIT_NO_INPUT = 66  # an input is missing, unreadable or empty
 EXIT_CANT_CREATE = 73  # an output cannot be written or already exists
 EXIT_NOT_TRUSTED = 77  # a model file that could run code and cannot be verified
+EXIT_INTERRUPTED = 130  # stopped by Ctrl-C (128 + SIGINT), as shells report it
 
 
 class ClaimtagError(click.ClickException):
@@ -43,3 +44,7 @@ class UntrustedError(ClaimtagError):
     """A model file refused because loading it could run code nobody vouched for."""
 
     exit_code = EXIT_NOT_TRUSTED
+
+
+class Interrupted(ClaimtagError):
+    exit_code = EXIT_INTERRUPTED

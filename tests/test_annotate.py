@@ -164,17 +164,45 @@ def test_parallel_tagging_shares_batches_between_this_process_and_the_workers_in
         got = list(annotate.tag_in_parallel(model, documents, jobs=2, render=render_where))
     finally:
         done.set()
+        for thread in others:
+            thread.join()
+        if others:  # loky's executor keeps a thread of its own: stop it, so that later tests fork
+            from joblib.externals.loky import get_reusable_executor
+
+            get_reusable_executor(max_workers=1).shutdown(wait=True)
     assert [(d.source, rows) for d, (_, rows) in got] == expected
     where = {process for _, (process, _) in got}
     assert (os.getpid(), "MainProcess") in where and len(where) == 2  # this process tagged some batches
     assert {name.rstrip("-0123456789") for _, name in where} == {"MainProcess", workers}
     assert not list(temporary.iterdir())  # the spooled results are gone
 
-    stopped = annotate.tag_in_parallel(model, documents, jobs=2)
-    assert next(stopped)[0] == documents[0]
-    assert list(temporary.iterdir())  # spooling
-    stopped.close()  # as when writing the output fails
-    assert not list(temporary.iterdir())
+
+def slow_in_workers(columns, parent=os.getpid()):
+    from classifier.writers import rows_of
+
+    if os.getpid() != parent:
+        time.sleep(0.5)
+    return rows_of(columns)
+
+
+@LINUX_ONLY
+def test_a_run_stopped_early_terminates_its_forked_workers_and_removes_the_spool(synthetic_model, tmp_path, monkeypatch):
+    import multiprocessing
+
+    import classifier.annotate as annotate
+
+    documents = [Document(f"doc{i}.txt", "Rebels accused the army of shelling the town.") for i in range(60)]
+    monkeypatch.setattr(annotate, "PARALLEL_BATCH_CHARS", 1)
+    monkeypatch.setattr(annotate.tempfile, "tempdir", str(tmp_path))
+    others = set(multiprocessing.active_children())  # loky's, say, from an earlier test
+    stopped = annotate.tag_in_parallel(synthetic_model, documents, jobs=3, render=slow_in_workers)
+    assert [next(stopped)[0] for _ in range(3)] == documents[:3]  # more are on their way
+    workers = set(multiprocessing.active_children()) - others
+    assert len(workers) == 2 and list(tmp_path.iterdir())  # spooling
+    stopped.close()  # as after Ctrl-C, or when writing the output fails
+    # Not left to finish the batches they had started (or to wait for more).
+    assert [worker.exitcode for worker in workers] == [-signal.SIGTERM] * 2
+    assert not list(tmp_path.iterdir())
 
 
 

@@ -408,6 +408,33 @@ def test_info_shows_the_digest_check(run, model):
     assert f"sha256 matches {model.name}.sha256" in readable
 
 
+def test_ctrl_c_during_predict_exits_130_and_resume_goes_on_from_the_finished_documents(run, model, tmp_path, monkeypatch):
+    from classifier.writers import Output
+
+    docs = tmp_path / "docs"
+    docs.mkdir()
+    for i in range(4):
+        (docs / f"{i}.txt").write_text(f"At least {i} people were killed. The army denied it.", encoding="utf-8")
+    write = Output.write_rendered
+
+    def interrupted_at_the_third(self, document, chunk):
+        if self.count == 4:  # two documents of two sentences written
+            raise KeyboardInterrupt  # as Ctrl-C does
+        write(self, document, chunk)
+
+    monkeypatch.setattr(Output, "write_rendered", interrupted_at_the_third)
+    out = tmp_path / "tags.jsonl"
+    assert_clean_error(run("predict", "--model", model, docs, "-o", out), 130, "interrupted", "add --resume")
+    assert not out.exists()
+    to_stdout = run("predict", "--model", model, docs)
+    assert_clean_error(to_stdout, 130, "interrupted")
+    assert "--resume" not in to_stdout.stderr  # standard output cannot be resumed
+    monkeypatch.undo()
+    resumed = run("predict", "--model", model, docs, "-o", out, "--resume")
+    assert "resuming: 2 documents were done already" in resumed.stderr
+    assert jsonl(out.read_text(encoding="utf-8")) == jsonl(run("predict", "--model", model, docs).stdout)
+
+
 # --- crash safety: SIGKILL at random points ------------------------------------------------------
 
 def claimtag_process(*args) -> subprocess.Popen:
