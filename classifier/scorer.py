@@ -194,9 +194,10 @@ class FastScorer:
         cells = rows * n_features + columns
         if n * n_features < 2**31:
             cells = cells.astype(np.int32)  # sorts and divides faster
-        # Stable: the cells come in two runs (unigrams, bigrams) already in row order, which a merge
-        # sort uses and a quicksort does not.
-        cells.sort(kind="stable")
+        # Equal cells are equal integers, so any sort gives the same result; numpy's quicksort of
+        # 32-bit integers uses SIMD instructions where the CPU has them: 7 times faster than its
+        # merge sort here.
+        cells.sort(kind="quicksort")
         starts = np.flatnonzero(np.diff(cells, prepend=-1)) if len(cells) else cells
         counts = np.diff(np.append(starts, len(cells)))
         rows, columns = np.divmod(cells[starts], n_features)
@@ -228,11 +229,16 @@ class FastScorer:
         import pyarrow
         import pyarrow.compute
 
-        # Arrow splits and looks up every word in C++, which is three times faster than Python's
-        # bytes.split and a dictionary lookup per word.
+        # Arrow looks up every word in C++, three times faster than a dictionary lookup per word.
+        # The words are not copied out of the text: each is an Arrow string that runs from a space
+        # to the next one (included, hence the space after every word of the lookup table).
         words, ids = self._byte_lookup or self._make_byte_lookup()
-        data = joined.encode("utf-8", "surrogatepass").translate(_ASCII_WORDS)
-        tokens = pyarrow.compute.list_flatten(pyarrow.compute.split_pattern(pyarrow.array([data], pyarrow.binary()), b" "))
+        data = joined.encode("utf-8", "surrogatepass").translate(_ASCII_WORDS) + b" "
+        ends = np.flatnonzero(np.frombuffer(data, np.uint8) == ord(" ")) + 1
+        offsets = np.concatenate(([0], ends)).astype(np.int64)
+        tokens = pyarrow.LargeBinaryArray.from_buffers(
+            pyarrow.large_binary(), len(ends), [None, pyarrow.py_buffer(offsets), pyarrow.py_buffer(data)]
+        )
         at = pyarrow.compute.index_in(tokens, value_set=words).fill_null(len(ids) - 1).to_numpy()
         token_ids = ids[at]
         return token_ids[token_ids != _SHORT_ID]
@@ -248,7 +254,7 @@ class FastScorer:
         words[b""] = _SHORT_ID
         words[SEPARATOR.encode().translate(_ASCII_WORDS)] = _SEPARATOR_ID
         ids = np.array([*words.values(), _UNKNOWN_ID], dtype=np.int64)
-        self._byte_lookup = (pyarrow.array(list(words), pyarrow.binary()), ids)
+        self._byte_lookup = (pyarrow.array([word + b" " for word in words], pyarrow.large_binary()), ids)
         return self._byte_lookup
 
     def feature_name(self, column: int) -> str:
