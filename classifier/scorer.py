@@ -64,6 +64,7 @@ class FastScorer:
         self._bigrams = _KeyTable(self._bigram_keys, self._bigram_column)
         self._idf = None if arrays["idf"] is None else np.asarray(arrays["idf"], dtype=np.float64)
         self.weights = np.asarray(arrays["weights"], dtype=np.float64)  # features x tags
+        self._weights_by_tag = np.ascontiguousarray(self.weights.T)  # a tag's weights gathered faster
         self.intercepts = np.asarray(arrays["intercepts"], dtype=np.float64)
         self.constants = np.asarray(arrays["constants"], dtype=np.float64)  # NaN: use the weights
         self.feature_names: list[str] | None = None  # built on first use by explain
@@ -153,8 +154,8 @@ class FastScorer:
     def _scores(self, texts: Sequence[str]) -> np.ndarray:
         rows, columns, values = self.features(texts)
         decision = np.empty((len(texts), len(self.tags)))
-        for j in range(len(self.tags)):
-            decision[:, j] = np.bincount(rows, values * self.weights[columns, j], minlength=len(texts))
+        for j, weights in enumerate(self._weights_by_tag):
+            decision[:, j] = np.bincount(rows, values * weights.take(columns), minlength=len(texts))
         with np.errstate(over="ignore"):  # exp of a very negative decision: the probability is 0
             probabilities = 1.0 / (1.0 + np.exp(-(decision + self.intercepts)))
         constant = ~np.isnan(self.constants)
@@ -165,15 +166,11 @@ class FastScorer:
         """The TF-IDF matrix as (row, column, value) triples, sorted by row then column."""
         arrays = self.arrays
         n = len(texts)
-        # Spaces around the separator keep it a token of its own when words are split at byte level.
-        joiner = f" {SEPARATOR} " if self._splits_bytes else SEPARATOR
-        joined = joiner.join(t.replace(SEPARATOR, " ") if SEPARATOR in t else t for t in texts)
-        if arrays["lowercase"]:
-            joined = joined.lower()
-        if not joined.isascii():
-            # Per text, as most are ASCII: the character-by-character work is slow.
-            joined = SEPARATOR.join(t if t.isascii() else self._non_ascii(t) for t in joined.split(SEPARATOR))
-        ids = self._token_ids(joined)
+        texts = [t.replace(SEPARATOR, " ") if SEPARATOR in t else t for t in texts]
+        if self._splits_bytes and sum(map(len, texts)) >= self.arrow_min_chars:
+            ids = self._byte_token_ids(texts)
+        else:
+            ids = self._pattern_token_ids(texts)
         row_of = np.cumsum(ids == _SEPARATOR_ID)
 
         known = ids >= 0
@@ -220,20 +217,34 @@ class FastScorer:
             text = _strip_accents(text)
         return f" {' '.join(self._word_re.findall(text))} " if self._splits_bytes else text
 
-    def _token_ids(self, joined: str) -> np.ndarray:
-        """The id of every token of ``joined`` in order (the separator included), as the token
-        pattern finds them."""
-        if not self._splits_bytes or len(joined) < self.arrow_min_chars:
-            get = self._ids.get
-            return np.array([get(token, _UNKNOWN_ID) for token in self._token_re.findall(joined)], dtype=np.int64)
+    def _pattern_token_ids(self, texts: Sequence[str]) -> np.ndarray:
+        """The id of every token of ``texts`` in order, with the separator's between two texts, as
+        the token pattern finds them."""
+        joined = SEPARATOR.join(texts)
+        if self.arrays["lowercase"]:
+            joined = joined.lower()
+        if not joined.isascii():
+            # Per text, as most are ASCII: the character-by-character work is slow.
+            joined = SEPARATOR.join(t if t.isascii() else self._non_ascii(t) for t in joined.split(SEPARATOR))
+        get = self._ids.get
+        return np.array([get(token, _UNKNOWN_ID) for token in self._token_re.findall(joined)], dtype=np.int64)
+
+    def _byte_token_ids(self, texts: Sequence[str]) -> np.ndarray:
+        """As :meth:`_pattern_token_ids`, the words split at byte level and looked up by Arrow."""
         import pyarrow
         import pyarrow.compute
 
+        # Texts beyond ASCII are prepared one by one, and the others lowercased as bytes: one
+        # character beyond ASCII makes Python handle a whole string as wider characters, several
+        # times slower. Spaces around the separator keep it a word of its own.
+        lowercase = self.arrays["lowercase"]
+        prepared = [t if t.isascii() else self._non_ascii(t.lower() if lowercase else t) for t in texts]
+        data = f" {SEPARATOR} ".join(prepared).encode("utf-8", "surrogatepass")
+        data = (data.lower() if lowercase else data).translate(_ASCII_WORDS) + b" "
         # Arrow looks up every word in C++, three times faster than a dictionary lookup per word.
         # The words are not copied out of the text: each is an Arrow string that runs from a space
         # to the next one (included, hence the space after every word of the lookup table).
         words, ids = self._byte_lookup or self._make_byte_lookup()
-        data = joined.encode("utf-8", "surrogatepass").translate(_ASCII_WORDS) + b" "
         ends = np.flatnonzero(np.frombuffer(data, np.uint8) == ord(" ")) + 1
         offsets = np.concatenate(([0], ends)).astype(np.int64)
         tokens = pyarrow.LargeBinaryArray.from_buffers(
