@@ -22,13 +22,14 @@ import sys
 import tempfile
 import threading
 from collections import deque
-from concurrent.futures import Executor, Future
+from concurrent.futures import BrokenExecutor, Executor, Future
 from contextlib import contextmanager
 from dataclasses import dataclass
 from typing import Callable, Iterable, Iterator, Sequence
 
 import numpy as np
 
+from .errors import WorkerError
 from .model import Model
 from .readers import Document
 from .segment import Sentence, iter_lines, iter_sentences
@@ -215,7 +216,12 @@ def _finished(result: Future | list) -> bool:
 
 def _with_results(batch: list[Document], result: Future | list) -> Iterator[tuple[Document, object]]:
     if isinstance(result, Future):
-        spooled = result.result()
+        try:
+            spooled = result.result()
+        except BrokenExecutor:
+            raise WorkerError(
+                "a worker process was killed while tagging (for lack of memory?); run again, with fewer --jobs"
+            ) from None
         with open(spooled, "rb") as handle:
             result = pickle.load(handle)
         os.unlink(spooled)

@@ -10,6 +10,7 @@ import click
 
 EXIT_DATA = 65  # the input exists but its content is wrong
 EXIT_NO_INPUT = 66  # an input is missing, unreadable or empty
+EXIT_OS_ERROR = 71  # the system stopped a process: a worker killed for lack of memory, say
 EXIT_CANT_CREATE = 73  # an output cannot be written or already exists
 EXIT_NOT_TRUSTED = 77  # a model file that could run code and cannot be verified
 EXIT_INTERRUPTED = 130  # stopped by Ctrl-C (128 + SIGINT), as shells report it
@@ -44,6 +45,10 @@ class UntrustedError(ClaimtagError):
     """A model file refused because loading it could run code nobody vouched for."""
 
     exit_code = EXIT_NOT_TRUSTED
+
+
+class WorkerError(ClaimtagError):
+    exit_code = EXIT_OS_ERROR
 
 
 class Interrupted(ClaimtagError):

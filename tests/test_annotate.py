@@ -241,3 +241,25 @@ def _running(pid: int) -> bool:
             return stat.read().rsplit(")", 1)[1].split()[0] != "Z"  # a zombie has exited
     except FileNotFoundError:
         return False
+
+
+def killed_in_workers(columns, parent=os.getpid()):
+    from classifier.writers import rows_of
+
+    if os.getpid() != parent:
+        os.kill(os.getpid(), signal.SIGKILL)  # as the kernel does when memory runs out
+    return rows_of(columns)
+
+
+@LINUX_ONLY
+def test_a_worker_killed_while_tagging_is_an_error_of_one_line_and_the_spool_is_removed(
+        synthetic_model, tmp_path, monkeypatch):
+    import classifier.annotate as annotate
+    from classifier.errors import WorkerError
+
+    documents = [Document(f"doc{i}.txt", "Rebels accused the army of shelling the town.") for i in range(20)]
+    monkeypatch.setattr(annotate, "PARALLEL_BATCH_CHARS", 1)
+    monkeypatch.setattr(annotate.tempfile, "tempdir", str(tmp_path))
+    with pytest.raises(WorkerError, match="a worker process was killed while tagging"):
+        list(annotate.tag_in_parallel(synthetic_model, documents, jobs=2, render=killed_in_workers))
+    assert not list(tmp_path.iterdir())
