@@ -217,15 +217,19 @@ class FastScorer:
             text = _strip_accents(text)
         return f" {' '.join(self._word_re.findall(text))} " if self._splits_bytes else text
 
+    def _prepared(self, texts: Sequence[str]) -> list[str]:
+        """Each text lowercased if the vectorizer lowercases (before accents are stripped, as it
+        does), and through :meth:`_non_ascii` if it goes beyond ASCII. Text by text, not joined:
+        one character beyond ASCII makes Python handle a whole string as wider characters, several
+        times slower."""
+        if self.arrays["lowercase"]:
+            texts = [t.lower() for t in texts]
+        return [t if t.isascii() else self._non_ascii(t) for t in texts]
+
     def _pattern_token_ids(self, texts: Sequence[str]) -> np.ndarray:
         """The id of every token of ``texts`` in order, with the separator's between two texts, as
         the token pattern finds them."""
-        joined = SEPARATOR.join(texts)
-        if self.arrays["lowercase"]:
-            joined = joined.lower()
-        if not joined.isascii():
-            # Per text, as most are ASCII: the character-by-character work is slow.
-            joined = SEPARATOR.join(t if t.isascii() else self._non_ascii(t) for t in joined.split(SEPARATOR))
+        joined = SEPARATOR.join(self._prepared(texts))
         get = self._ids.get
         return np.array([get(token, _UNKNOWN_ID) for token in self._token_re.findall(joined)], dtype=np.int64)
 
@@ -234,13 +238,9 @@ class FastScorer:
         import pyarrow
         import pyarrow.compute
 
-        # Texts beyond ASCII are prepared one by one, and the others lowercased as bytes: one
-        # character beyond ASCII makes Python handle a whole string as wider characters, several
-        # times slower. Spaces around the separator keep it a word of its own.
-        lowercase = self.arrays["lowercase"]
-        prepared = [t if t.isascii() else self._non_ascii(t.lower() if lowercase else t) for t in texts]
-        data = f" {SEPARATOR} ".join(prepared).encode("utf-8", "surrogatepass")
-        data = (data.lower() if lowercase else data).translate(_ASCII_WORDS) + b" "
+        # Spaces around the separator keep it a word of its own.
+        data = f" {SEPARATOR} ".join(self._prepared(texts)).encode("utf-8", "surrogatepass")
+        data = data.translate(_ASCII_WORDS) + b" "
         # Arrow looks up every word in C++, three times faster than a dictionary lookup per word.
         # The words are not copied out of the text: each is an Arrow string that runs from a space
         # to the next one (included, hence the space after every word of the lookup table).

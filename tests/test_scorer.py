@@ -115,6 +115,9 @@ EDGE_CASES = {
     "emoji": "😀 accused 🏳️‍🌈 the army 👍🏽",
     "combining marks": "accu\u0301sed the a\u0308rmy e\u0301\u0301\u0301",
     "fullwidth": "ＡＣＣＵＳＥＤ ｔｈｅ ａｒｍｙ",
+    # No lowercase of their own, capitals once accents are stripped: they stay capitals, as in
+    # scikit-learn, which lowercases before it strips accents.
+    "mathematical bold": "\U0001d400\U0001d402\U0001d402\U0001d414\U0001d412\U0001d404\U0001d403 the army ℌ",
     "zero width and nbsp": "accused\u200bthe\u00a0army\ufeff",
     "unseen words": "Zyxwv qwerty plonk frobnicate",
     "known words, unknown pair": "shelling accused army rebels killed denied",
