@@ -1,7 +1,7 @@
 """Benchmark: claimtag predict end to end against fastText, side by side in one run.
 
     .venv/bin/pip install -e '.[bench]'      # fasttext-wheel
-    .venv/bin/python scripts/bench_predict.py [--mb 200] [--runs 3] [--memory-gb 1]
+    .venv/bin/python scripts/bench_predict.py [--mb 200] [--runs 5] [--memory-gb 1]
 
 Builds a corpus of at least --mb MB of text files from the FA-KES articles (repeated; a directory of
 1 MB files, as an archive of wires would be), then times, each --runs times, interleaved:
@@ -15,12 +15,16 @@ Builds a corpus of at least --mb MB of text files from the FA-KES articles (repe
 - fastText (fasttext-wheel), trained on the same labeled data (one-vs-all, word bigrams), in one
   process, predicting every tag's probability for the same sentences, already split (claimtag's
   segmenter, one per line; the split is not timed). Timed twice: the predict call alone, and end to
-  end (read the sentence file, predict, write JSONL rows with the probabilities).
+  end (read the sentence file, predict, write JSONL rows with the probabilities);
+- for reference, what this machine gives two processes that share nothing: two `claimtag --jobs 1`
+  (tags+scores) at once, each on half of the corpus's files. No way of running --jobs 2 can do
+  better than that, so "-j2 / -j1" is printed beside "two halves at once / -j1", the ceiling.
 
 Prints sentences per second (median of the runs), peak memory (maximum resident set of each process
-tree: proportional set sizes, sampled), and the ratios. Then, with --memory-gb, claimtag's peak memory (all
-fields, --jobs 1 and 2) on a corpus of that size, to show it does not grow with the input. Not a test: CI
-does not run it.
+tree: proportional set sizes, sampled) and the ratios. Memory is sampled in a separate round, not
+timed: reading it costs CPU, which --jobs 2 would pay and --jobs 1, with a core to spare, would
+not. Then, with --memory-gb, claimtag's peak memory (all fields, --jobs 1 and 2) on a corpus of that
+size, to show it does not grow with the input. Not a test: CI does not run it.
 """
 
 from __future__ import annotations
@@ -28,6 +32,7 @@ from __future__ import annotations
 import argparse
 import contextlib
 import json
+import os
 import shutil
 import statistics
 import subprocess
@@ -44,6 +49,7 @@ CLAIMTAG = [str(ROOT / ".venv" / "bin" / "claimtag"), "-q"]
 PYTHON = str(ROOT / ".venv" / "bin" / "python")
 FILE_BYTES = 1 << 20
 SAME_AS_FASTTEXT = "document,sentence,start,end,text,tags,scores"
+HALVES = "two claimtag -j1 at once, on halves"
 CLAIMTAG_RUNS = {
     "claimtag -j1 tags+scores": ["--jobs", "1", "--fields", SAME_AS_FASTTEXT],
     "claimtag -j2 tags+scores": ["--jobs", "2", "--fields", SAME_AS_FASTTEXT],
@@ -99,8 +105,9 @@ def fresh(output: Path) -> None:
     output.unlink(missing_ok=True)
 
 
-def timed(command: list[str]) -> tuple[float, int, str]:
-    """Wall time, peak resident memory in MB and stdout of a command.
+def timed(*commands: list[str], memory: bool = False) -> tuple[float, int, str]:
+    """Wall time of commands run at once (until the last ends), the peak resident memory in MB of
+    the first if ``memory``, else 0, and the first's stdout.
 
     The memory is the largest sum over the process and its children of their proportional set size
     (PSS: private pages, plus shared ones divided among the processes sharing them), sampled every
@@ -109,31 +116,38 @@ def timed(command: list[str]) -> tuple[float, int, str]:
     """
     import psutil
 
-    started = time.perf_counter()
-    with tempfile.TemporaryFile("w+") as out, tempfile.TemporaryFile("w+") as err:
-        process = subprocess.Popen(command, stdout=out, stderr=err, text=True)
-        tree = psutil.Process(process.pid)
+    with contextlib.ExitStack() as stack:
+        outs = [(stack.enter_context(tempfile.TemporaryFile("w+")), stack.enter_context(tempfile.TemporaryFile("w+")))
+                for _ in commands]
+        started = time.perf_counter()
+        processes = [subprocess.Popen(command, stdout=out, stderr=err, text=True)
+                     for command, (out, err) in zip(commands, outs)]
         peak = 0
-        while process.poll() is None:
-            try:
-                members = [tree, *tree.children(recursive=True)]
-                peak = max(peak, sum(member.memory_full_info().pss for member in members))
-            except psutil.Error:
-                pass  # a member ended while being read
-            with contextlib.suppress(subprocess.TimeoutExpired):
-                process.wait(0.25)  # returns as soon as it ends, so the time is not rounded up
+        if memory:
+            tree = psutil.Process(processes[0].pid)
+            while processes[0].poll() is None:
+                try:
+                    members = [tree, *tree.children(recursive=True)]
+                    peak = max(peak, sum(member.memory_full_info().pss for member in members))
+                except psutil.Error:
+                    pass  # a member ended while being read
+                with contextlib.suppress(subprocess.TimeoutExpired):
+                    processes[0].wait(0.25)  # returns as soon as it ends, so the time is not rounded up
+        for process in processes:
+            process.wait()
         elapsed = time.perf_counter() - started
-        if process.returncode:
-            err.seek(0)
-            raise SystemExit(f"{command[0]} failed ({process.returncode}): {err.read()}")
-        out.seek(0)
-        return elapsed, peak >> 20, out.read()
+        for command, process, (out, err) in zip(commands, processes, outs):
+            if process.returncode:
+                err.seek(0)
+                raise SystemExit(f"{command[0]} failed ({process.returncode}): {err.read()}")
+        outs[0][0].seek(0)
+        return elapsed, peak >> 20, outs[0][0].read()
 
 
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--mb", type=int, default=200)
-    parser.add_argument("--runs", type=int, default=3)
+    parser.add_argument("--runs", type=int, default=5)
     parser.add_argument("--memory-gb", type=float, default=1.0, help="0 to skip the memory run")
     args = parser.parse_args()
 
@@ -169,43 +183,64 @@ def main() -> None:
         script = work / "fasttext_predict.py"
         script.write_text(FASTTEXT_PREDICT)
 
-        def run_claimtag(name: str) -> None:
-            fresh(work / "out.jsonl")
-            elapsed, peak, _ = timed([*CLAIMTAG, "predict", str(corpus), *CLAIMTAG_RUNS[name], "-o", str(work / "out.jsonl")])
-            results[name].append(n_sentences / elapsed)
-            memory[name] = max(memory.get(name, 0), peak)
+        halves = [work / "half-a", work / "half-b"]
+        for index, half in enumerate(halves):  # every other file, linked: the same bytes in all
+            half.mkdir()
+            for path in sorted(corpus.iterdir())[index::2]:
+                os.link(path, half / path.name)
 
-        def run_fasttext(_: str) -> None:
+        # Each run gives {name: (sentences per second, peak MB or None)}.
+        def run_claimtag(name: str, memory: bool) -> dict:
+            fresh(work / "out.jsonl")
+            command = [*CLAIMTAG, "predict", str(corpus), *CLAIMTAG_RUNS[name], "-o", str(work / "out.jsonl")]
+            elapsed, peak, _ = timed(command, memory=memory)
+            return {name: (n_sentences / elapsed, peak)}
+
+        def run_halves(name: str, memory: bool) -> dict:
+            outputs = [work / f"{half.name}.jsonl" for half in halves]
+            for output in outputs:
+                fresh(output)
+            elapsed, _, _ = timed(*([*CLAIMTAG, "predict", str(half), *CLAIMTAG_RUNS["claimtag -j1 tags+scores"],
+                                     "-o", str(output)] for half, output in zip(halves, outputs)))
+            return {name: (n_sentences / elapsed, None)}
+
+        def run_fasttext(_: str, memory: bool) -> dict:
             fresh(work / "ft.jsonl")
             elapsed, peak, out = timed([PYTHON, str(script), str(model_file), str(sentences_file),
-                                        str(work / "ft.jsonl"), ",".join(TAGS)])
+                                        str(work / "ft.jsonl"), ",".join(TAGS)], memory=memory)
             report = json.loads(out)
-            results["fastText end to end"].append(report["sentences"] / elapsed)
-            results["fastText predict call"].append(report["sentences"] / report["predict"])
-            memory["fastText end to end"] = max(memory.get("fastText end to end", 0), peak)
+            return {"fastText end to end": (report["sentences"] / elapsed, peak),
+                    "fastText predict call": (report["sentences"] / report["predict"], None)}
 
         # Each ratio is of two runs made one after the other, and every other round goes in reverse
         # order, so that a machine growing faster or slower during the benchmark does not favour a side.
-        order = [(run_fasttext, "fastText"), *((run_claimtag, name) for name in CLAIMTAG_RUNS)]
+        order = [(run_fasttext, "fastText"), *((run_claimtag, name) for name in CLAIMTAG_RUNS),
+                 (run_halves, HALVES)]
         ratios = {
             "claimtag -j1 tags+scores / fastText predict call": ("claimtag -j1 tags+scores", "fastText predict call"),
             "claimtag -j1 tags+scores / fastText end to end": ("claimtag -j1 tags+scores", "fastText end to end"),
             "claimtag -j2 tags+scores / claimtag -j1 tags+scores": ("claimtag -j2 tags+scores", "claimtag -j1 tags+scores"),
+            "  the ceiling: two -j1 at once, on halves / -j1": (HALVES, "claimtag -j1 tags+scores"),
             "claimtag -j1 all fields / fastText end to end": ("claimtag -j1 all fields", "fastText end to end"),
             "claimtag -j2 all fields / claimtag -j1 all fields": ("claimtag -j2 all fields", "claimtag -j1 all fields"),
         }
-        results: dict[str, list] = {name: [] for name in [*CLAIMTAG_RUNS, "fastText end to end", "fastText predict call"]}
-        memory: dict[str, int] = {}
+        names = [*CLAIMTAG_RUNS, HALVES, "fastText end to end", "fastText predict call"]
+        results: dict[str, list] = {name: [] for name in names}
         for run in range(args.runs):
             for measure, name in order if run % 2 == 0 else reversed(order):
-                measure(name)
+                for key, (rate, _) in measure(name, memory=False).items():
+                    results[key].append(rate)
             print(f"run {run + 1}/{args.runs}: " + ", ".join(f"{k} {v[-1]:,.0f}/s" for k, v in results.items()), flush=True)
+        memory: dict[str, int] = {}
+        for measure, name in order:
+            if measure is not run_halves:
+                memory.update({key: peak for key, (_, peak) in measure(name, memory=True).items() if peak is not None})
 
         median = {name: statistics.median(values) for name, values in results.items()}
-        print(f"\nmedian of {args.runs} runs, {n_sentences:,} sentences, 2 cores")
-        print(f"{'':26}{'sentences/s':>14}{'peak MB':>10}")
+        print(f"\nmedian of {args.runs} runs, {n_sentences:,} sentences, 2 cores; peak memory from a round of its own")
+        print(f"{'':34}{'sentences/s':>14}{'peak MB':>10}")
         for name, value in median.items():
-            print(f"{name:26}{value:>14,.0f}{memory.get(name, ''):>10}")
+            print(f"{name:34}{value:>14,.0f}{memory.get(name, ''):>10}")
         print("\nratios, each of two runs side by side: median (every run)")
         print("tags+scores is the same job as fastText's; all fields adds casualty figures and source")
         for label, (a, b) in ratios.items():
@@ -213,12 +248,13 @@ def main() -> None:
             print(f"  {label:52} {statistics.median(each):.2f}x  ({', '.join(f'{r:.2f}' for r in each)})")
 
         if args.memory_gb:
-            shutil.rmtree(corpus)
+            for folder in (corpus, *halves):
+                shutil.rmtree(folder)
             big = work / "big"
             size = build_corpus(big, int(args.memory_gb * 1024))
             print()
             for jobs in ("1", "2"):
-                elapsed, peak, _ = timed([*CLAIMTAG, "predict", str(big), "--jobs", jobs, "-o", str(work / "big.jsonl")])
+                elapsed, peak, _ = timed([*CLAIMTAG, "predict", str(big), "--jobs", jobs, "-o", str(work / "big.jsonl")], memory=True)
                 print(f"claimtag -j{jobs} all fields on {size / (1 << 30):.2f} GB: peak {peak} MB, {elapsed:.0f} s", flush=True)
     finally:
         shutil.rmtree(work, ignore_errors=True)
