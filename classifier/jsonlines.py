@@ -3,18 +3,21 @@
 Tagging a sentence costs a few microseconds; building a dictionary per row and encoding it value by
 value with the json module cost as much again. Here each column becomes an Arrow array of JSON text
 in a few vectorised steps, and one kernel joins them into lines, byte for byte what
-``json.dumps(row, ensure_ascii=False)`` writes.
+``json.dumps(row, ensure_ascii=False)`` writes. Arrays and the literals between them are made by
+:mod:`.arrow_arrays`, which does not import pandas.
 """
 
 from __future__ import annotations
 
 import json
+import re
 from itertools import chain
 
 import numpy as np
 import pyarrow
 import pyarrow.compute as compute
 
+from .arrow_arrays import literal, numbers, strings
 from .writers import Columns, ScoreColumn, json_line, jsonl_bytes, rows_of
 
 
@@ -28,30 +31,31 @@ def json_lines(columns: Columns) -> bytes:
         return b""
     try:
         parts: list = []
-        literal = "{"
+        text = "{"  # what comes before the next column's values
         for field, column in columns.items():
-            literal += _json_string(field) + ": "
+            text += _json_string(field) + ": "
             value = _JSON_OF_FIELD.get(field, _json_values)(column)
             if isinstance(value, str):
-                literal += value
+                text += value
             else:
-                parts += [literal, value]
-                literal = ""
-            literal += ", "
+                parts += [literal(text), value]
+                text = ""
+            text += ", "
         if not parts:  # every field the same in every row
-            return ((literal[:-2] + "}\n") * len(next(iter(columns.values())))).encode("utf-8", "replace")
-        lines = compute.binary_join_element_wise(*parts, literal[:-2] + "}\n", "")
-    except (pyarrow.ArrowException, OverflowError, UnicodeError):
+            return ((text[:-2] + "}\n") * len(next(iter(columns.values())))).encode("utf-8", "replace")
+        lines = compute.binary_join_element_wise(*parts, literal(text[:-2] + "}\n"), literal(""))
+    except (pyarrow.ArrowException, OverflowError, TypeError, UnicodeError):
         return jsonl_bytes(rows_of(columns))
     offsets = np.frombuffer(lines.buffers()[1], dtype=np.int32)[lines.offset:lines.offset + len(lines) + 1]
     return lines.buffers()[2].to_pybytes()[offsets[0]:offsets[-1]]
 
 
 _json_string = json.encoder.encode_basestring
+_CONTROL = re.compile(r"[\x00-\x1f]")
 
 
 def _json_values(column: list):
-    return pyarrow.array(list(map(json_line, column)), pyarrow.string())
+    return strings(list(map(json_line, column)))
 
 
 def _constant_or_json_values(column: list):
@@ -60,25 +64,34 @@ def _constant_or_json_values(column: list):
 
 
 def _json_ints(column: list):
-    return compute.cast(pyarrow.array(column, pyarrow.int64()), pyarrow.string()).fill_null("null")
+    kinds = set(map(type, column))
+    if not kinds <= {int, type(None)}:  # numpy would turn "5", 5.5 and True into 5, 5 and 1
+        return _json_values(column)
+    if type(None) not in kinds:
+        return compute.cast(numbers(np.array(column, dtype=np.int64)), pyarrow.string())
+    valid = np.array([value is not None for value in column])
+    values = numbers(np.array([value or 0 for value in column], dtype=np.int64), valid)
+    return compute.fill_null(compute.cast(values, pyarrow.string()), literal("null"))
 
 
 def _json_strings(column: list):
     """Escaped as json.dumps escapes: backslash and quote by Arrow, and the rare text with a control
     character by json itself."""
-    text = pyarrow.array(column, pyarrow.string())
+    text = strings(column)
     escaped = compute.replace_substring(compute.replace_substring(text, "\\", "\\\\"), '"', '\\"')
-    control = compute.match_substring_regex(text, "[\\x00-\\x1f]").fill_null(False)
-    if compute.any(control).as_py():
-        rows = np.flatnonzero(control.to_numpy(zero_copy_only=False))
-        escaped = compute.replace_with_mask(escaped, control, pyarrow.array([_json_string(column[i])[1:-1] for i in rows]))
-    return compute.binary_join_element_wise('"', escaped, '"', "").fill_null("null")
+    if compute.any(compute.match_substring_regex(text, _CONTROL.pattern)).as_py():  # rare: found again here
+        rows = [i for i, value in enumerate(column) if value is not None and _CONTROL.search(value)]
+        control = np.zeros(len(column), dtype=bool)
+        control[rows] = True
+        escaped = compute.replace_with_mask(escaped, numbers(control), strings([_json_string(column[i])[1:-1] for i in rows]))
+    quote = literal('"')
+    return compute.fill_null(compute.binary_join_element_wise(quote, escaped, quote, literal("")), literal("null"))
 
 
 def _json_string_lists(column: list[list[str]]):
     known: dict[tuple, str] = {}  # a handful of distinct tag lists
     json_lists = [known.get(key) or known.setdefault(key, json_line(list(key))) for key in map(tuple, column)]
-    return pyarrow.array(json_lists, pyarrow.string())
+    return strings(json_lists)
 
 
 def _json_score_dicts(column: list[dict[str, float]]):
@@ -94,15 +107,15 @@ def _json_score_dicts(column: list[dict[str, float]]):
     parts: list = []
     for j, tag in enumerate(tags):
         values = scores[:, j]
-        text = compute.cast(pyarrow.array(values), pyarrow.string())
+        text = compute.cast(numbers(values), pyarrow.string())
         whole = np.isfinite(values) & (values == np.floor(values)) & (np.abs(values) < 1e16)
         if whole.any():
-            text = compute.if_else(pyarrow.array(whole), compute.binary_join_element_wise(text, ".0", ""), text)
+            text = compute.if_else(numbers(whole), compute.binary_join_element_wise(text, literal(".0"), literal("")), text)
         odd = ~np.isfinite(values) | ((values != 0) & ((np.abs(values) < 1e-4) | (np.abs(values) >= 1e16)))
         if odd.any():
-            text = compute.replace_with_mask(text, pyarrow.array(odd), pyarrow.array([json_line(float(v)) for v in values[odd]]))
-        parts += [("{" if j == 0 else ", ") + _json_string(tag) + ": ", text]
-    return compute.binary_join_element_wise(*parts, "}", "")
+            text = compute.replace_with_mask(text, numbers(odd), strings([json_line(float(v)) for v in values[odd]]))
+        parts += [literal(("{" if j == 0 else ", ") + _json_string(tag) + ": "), text]
+    return compute.binary_join_element_wise(*parts, literal("}"), literal(""))
 
 
 _JSON_OF_FIELD = {

@@ -237,6 +237,8 @@ class FastScorer:
         """As :meth:`_pattern_token_ids`, the words split at byte level and looked up by Arrow."""
         import pyarrow.compute
 
+        from .arrow_arrays import binary_array, filled
+
         # Spaces around the separator keep it a word of its own.
         data = f" {SEPARATOR} ".join(self._prepared(texts)).encode("utf-8", "surrogatepass")
         data = data.translate(_ASCII_WORDS) + b" "
@@ -245,21 +247,23 @@ class FastScorer:
         # to the next one (included, hence the space after every word of the lookup table).
         words, ids = self._byte_lookup or self._make_byte_lookup()
         ends = np.flatnonzero(np.frombuffer(data, np.uint8) == ord(" ")) + 1
-        found = pyarrow.compute.index_in(_binary_array(data, ends), value_set=words)
-        token_ids = ids[_filled(found, len(ids) - 1)]
+        found = pyarrow.compute.index_in(binary_array(data, ends), value_set=words)
+        token_ids = ids[filled(found, len(ids) - 1)]
         return token_ids[token_ids != _SHORT_ID]
 
     def _make_byte_lookup(self) -> tuple:
         """Every word the split can give, with its id: the vocabulary's tokens, the separator, and the
         one-character words and empty strings (between two spaces) that the pattern skips; anything
         else is unknown (the last id)."""
+        from .arrow_arrays import binary_array
+
         words = {token.encode("utf-8", "surrogatepass"): i for i, token in enumerate(self.tokens)}
         words.update({char.encode(): _SHORT_ID for char in string.ascii_letters + string.digits + "_"})
         words[b""] = _SHORT_ID
         words[SEPARATOR.encode().translate(_ASCII_WORDS)] = _SEPARATOR_ID
         ids = np.array([*words.values(), _UNKNOWN_ID], dtype=np.int64)
         spaced = [word + b" " for word in words]
-        self._byte_lookup = (_binary_array(b"".join(spaced), np.cumsum([len(word) for word in spaced])), ids)
+        self._byte_lookup = (binary_array(b"".join(spaced), np.cumsum([len(word) for word in spaced])), ids)
         return self._byte_lookup
 
     def feature_name(self, column: int) -> str:
@@ -273,30 +277,6 @@ class FastScorer:
                 names[column_of] = f"{self.tokens[key // size]} {self.tokens[key % size]}"
             self.feature_names = names
         return self.feature_names[column]
-
-
-# Arrow arrays are made from numpy buffers, and nulls filled in numpy, because pyarrow.array,
-# pyarrow.scalar and fill_null import pandas (to check whether they were given pandas objects): a
-# third of a second before the first sentence is scored, in every process.
-def _binary_array(data: bytes, ends: np.ndarray):
-    """An Arrow array of the byte strings of ``data`` that end at ``ends`` (each starts where the
-    one before ends), without copying them."""
-    import pyarrow
-
-    offsets = np.concatenate(([0], ends)).astype(np.int64)
-    return pyarrow.LargeBinaryArray.from_buffers(
-        pyarrow.large_binary(), len(ends), [None, pyarrow.py_buffer(offsets), pyarrow.py_buffer(data)]
-    )
-
-
-def _filled(array, missing: int) -> np.ndarray:
-    """An Arrow int32 array as numpy, its nulls replaced by ``missing``."""
-    validity, values = array.buffers()
-    filled = np.frombuffer(values, np.int32, len(array), array.offset * 4).astype(np.int64)
-    if validity is not None and array.null_count:
-        bits = np.unpackbits(np.frombuffer(validity, np.uint8), count=array.offset + len(array), bitorder="little")
-        filled[bits[array.offset:] == 0] = missing
-    return filled
 
 
 class _KeyTable:

@@ -521,12 +521,12 @@ def test_same_data_and_seed_give_byte_identical_scores_across_runs_and_jobs(run,
 
 # --- tagging a few sentences loads only what they need -------------------------------------------
 
-ONE_SENTENCE = """
+FOOTPRINT = """
 import json, sys
 from classifier.cli import main
 from classifier import figures
 try:
-    main(["-q", "predict", "--model", sys.argv[1], "--sentences", sys.argv[2]], standalone_mode=False)
+    main(["-q", "predict", "--model", *sys.argv[1:]], standalone_mode=False)
 finally:
     print(json.dumps({"modules": sorted(m for m in ("sklearn", "pyarrow", "pandas") if m in sys.modules),
                       "compiled": figures._pattern.cache_info().currsize, "patterns": len(figures._PATTERNS)}),
@@ -538,7 +538,7 @@ def test_tagging_one_sentence_imports_neither_scikit_learn_nor_arrow_nor_every_f
     # Each of them costs a noticeable part of a second at start-up, and one sentence needs none.
     text = tmp_path / "one.txt"
     text.write_text("At least 12 people were killed when the army shelled the town.\n", encoding="utf-8")
-    result = subprocess.run([sys.executable, "-c", ONE_SENTENCE, str(model), str(text)],
+    result = subprocess.run([sys.executable, "-c", FOOTPRINT, str(model), "--sentences", str(text)],
                             capture_output=True, text=True, timeout=60)
     assert result.returncode == 0, result.stderr
     row = json.loads(result.stdout)
@@ -546,3 +546,19 @@ def test_tagging_one_sentence_imports_neither_scikit_learn_nor_arrow_nor_every_f
     footprint = json.loads(result.stderr.strip().splitlines()[-1])
     assert footprint["modules"] == []
     assert 0 < footprint["compiled"] < footprint["patterns"]
+
+
+def test_tagging_a_corpus_uses_arrow_but_does_not_import_pandas(model, tmp_path):
+    # pyarrow.array and friends import pandas (a third of a second); the rows are made without them.
+    corpus = tmp_path / "corpus.txt"
+    sentences = [f"{template.format(n=n)}" for n in range(1500) for template in (
+        "The army accused the rebels of shelling the town {n} times.", "At least {n} people were killed.")]
+    corpus.write_text(" ".join(sentences) + "\n", encoding="utf-8")
+    out = tmp_path / "rows.jsonl"
+    result = subprocess.run([sys.executable, "-c", FOOTPRINT, str(model), str(corpus), "-o", str(out)],
+                            capture_output=True, text=True, timeout=60)
+    assert result.returncode == 0, result.stderr
+    assert json.loads(result.stderr.strip().splitlines()[-1])["modules"] == ["pyarrow"]
+    rows = [json.loads(line) for line in out.read_text(encoding="utf-8").splitlines()]
+    assert [row["text"] for row in rows] == sentences
+    assert rows[3]["killed"] == 1 and "accusation" in rows[2]["tags"]
