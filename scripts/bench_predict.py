@@ -17,8 +17,10 @@ Builds a corpus of at least --mb MB of text files from the FA-KES articles (repe
   segmenter, one per line; the split is not timed). Timed twice: the predict call alone, and end to
   end (read the sentence file, predict, write JSONL rows with the probabilities);
 - for reference, what this machine gives two processes that share nothing: two `claimtag --jobs 1`
-  (tags+scores) at once, each on half of the corpus's files. No way of running --jobs 2 can do
-  better than that, so "-j2 / -j1" is printed beside "two halves at once / -j1", the ceiling.
+  (tags+scores) at once, each on half of the corpus's files. Both cores busy run slower than one
+  (caches and memory shared, the host's other guests), so this, not 2.0, is about as much as
+  --jobs 2 can give: "-j2 / -j1" is printed beside "two halves at once / -j1". (--jobs 2 can do a
+  little better: its worker is forked ready to tag, with no interpreter to start.)
 
 Prints sentences per second (median of the runs), peak memory (maximum resident set of each process
 tree: proportional set sizes, sampled) and the ratios. Memory is sampled in a separate round, not
@@ -220,7 +222,7 @@ def main() -> None:
             "claimtag -j1 tags+scores / fastText predict call": ("claimtag -j1 tags+scores", "fastText predict call"),
             "claimtag -j1 tags+scores / fastText end to end": ("claimtag -j1 tags+scores", "fastText end to end"),
             "claimtag -j2 tags+scores / claimtag -j1 tags+scores": ("claimtag -j2 tags+scores", "claimtag -j1 tags+scores"),
-            "  the ceiling: two -j1 at once, on halves / -j1": (HALVES, "claimtag -j1 tags+scores"),
+            "  reference: two -j1 at once, on halves / -j1": (HALVES, "claimtag -j1 tags+scores"),
             "claimtag -j1 all fields / fastText end to end": ("claimtag -j1 all fields", "fastText end to end"),
             "claimtag -j2 all fields / claimtag -j1 all fields": ("claimtag -j2 all fields", "claimtag -j1 all fields"),
         }
