@@ -22,6 +22,13 @@ Builds a corpus of at least --mb MB of text files from the FA-KES articles (repe
   --jobs 2 can give: "-j2 / -j1" is printed beside "two halves at once / -j1". (--jobs 2 can do a
   little better: its worker is forked ready to tag, with no interpreter to start.)
 
+Where a parallel run loses against twice -j1 is printed too, from each run's CPU time (user and
+system, of every process of the run): -j2 / -j1 = (cores busy, CPU time / wall time, against
+-j1's) / (CPU time against -j1's). The first falls short of 2 by what the code leaves serial or
+idle (start-up, waiting for work, the last batch); the second exceeds 1 by extra work the code
+does (none to speak of: valgrind counts the same instructions for -j1 and -j2) and by how much
+slower each instruction runs while both cores are busy, which is the machine's.
+
 Prints sentences per second (median of the runs), peak memory (maximum resident set of each process
 tree: proportional set sizes, sampled) and the ratios. Memory is sampled in a separate round, not
 timed: reading it costs CPU, which --jobs 2 would pay and --jobs 1, with a core to spare, would
@@ -35,6 +42,7 @@ import argparse
 import contextlib
 import json
 import os
+import resource
 import shutil
 import statistics
 import subprocess
@@ -107,9 +115,10 @@ def fresh(output: Path) -> None:
     output.unlink(missing_ok=True)
 
 
-def timed(*commands: list[str], memory: bool = False) -> tuple[float, int, str]:
-    """Wall time of commands run at once (until the last ends), the peak resident memory in MB of
-    the first if ``memory``, else 0, and the first's stdout.
+def timed(*commands: list[str], memory: bool = False) -> tuple[float, float, int, str]:
+    """Wall time of commands run at once (until the last ends), their CPU time (with their
+    children's, as forked workers are), the peak resident memory in MB of the first if
+    ``memory``, else 0, and the first's stdout.
 
     The memory is the largest sum over the process and its children of their proportional set size
     (PSS: private pages, plus shared ones divided among the processes sharing them), sampled every
@@ -121,7 +130,7 @@ def timed(*commands: list[str], memory: bool = False) -> tuple[float, int, str]:
     with contextlib.ExitStack() as stack:
         outs = [(stack.enter_context(tempfile.TemporaryFile("w+")), stack.enter_context(tempfile.TemporaryFile("w+")))
                 for _ in commands]
-        started = time.perf_counter()
+        started, cpu_before = time.perf_counter(), _children_cpu()
         processes = [subprocess.Popen(command, stdout=out, stderr=err, text=True)
                      for command, (out, err) in zip(commands, outs)]
         peak = 0
@@ -137,13 +146,18 @@ def timed(*commands: list[str], memory: bool = False) -> tuple[float, int, str]:
                     processes[0].wait(0.25)  # returns as soon as it ends, so the time is not rounded up
         for process in processes:
             process.wait()
-        elapsed = time.perf_counter() - started
+        elapsed, cpu = time.perf_counter() - started, _children_cpu() - cpu_before
         for command, process, (out, err) in zip(commands, processes, outs):
             if process.returncode:
                 err.seek(0)
                 raise SystemExit(f"{command[0]} failed ({process.returncode}): {err.read()}")
         outs[0][0].seek(0)
-        return elapsed, peak >> 20, outs[0][0].read()
+        return elapsed, cpu, peak >> 20, outs[0][0].read()
+
+
+def _children_cpu() -> float:
+    usage = resource.getrusage(resource.RUSAGE_CHILDREN)
+    return usage.ru_utime + usage.ru_stime
 
 
 def main() -> None:
@@ -191,33 +205,33 @@ def main() -> None:
             for path in sorted(corpus.iterdir())[index::2]:
                 os.link(path, half / path.name)
 
-        # Each run gives {name: (sentences per second, peak MB or None)}.
+        # Each run gives {name: (sentences per second, peak MB or None, (CPU s, wall s))}.
         def run_claimtag(name: str, memory: bool) -> dict:
             fresh(work / "out.jsonl")
             command = [*CLAIMTAG, "predict", str(corpus), *CLAIMTAG_RUNS[name], "-o", str(work / "out.jsonl")]
-            elapsed, peak, _ = timed(command, memory=memory)
-            return {name: (n_sentences / elapsed, peak)}
+            elapsed, cpu, peak, _ = timed(command, memory=memory)
+            return {name: (n_sentences / elapsed, peak, (cpu, elapsed))}
 
         def run_halves(name: str, memory: bool) -> dict:
             outputs = [work / f"{half.name}.jsonl" for half in halves]
             for output in outputs:
                 fresh(output)
-            elapsed, _, _ = timed(*([*CLAIMTAG, "predict", str(half), *CLAIMTAG_RUNS["claimtag -j1 tags+scores"],
-                                     "-o", str(output)] for half, output in zip(halves, outputs)))
-            return {name: (n_sentences / elapsed, None)}
+            elapsed, cpu, _, _ = timed(*([*CLAIMTAG, "predict", str(half), *CLAIMTAG_RUNS["claimtag -j1 tags+scores"],
+                                        "-o", str(output)] for half, output in zip(halves, outputs)))
+            return {name: (n_sentences / elapsed, None, (cpu, elapsed))}
 
         def run_fasttext(_: str, memory: bool) -> dict:
             fresh(work / "ft.jsonl")
-            elapsed, peak, out = timed([PYTHON, str(script), str(model_file), str(sentences_file),
+            elapsed, _, peak, out = timed([PYTHON, str(script), str(model_file), str(sentences_file),
                                         str(work / "ft.jsonl"), ",".join(TAGS)], memory=memory)
             report = json.loads(out)
-            return {"fastText end to end": (report["sentences"] / elapsed, peak),
-                    "fastText predict call": (report["sentences"] / report["predict"], None)}
+            return {"fastText end to end": (report["sentences"] / elapsed, peak, None),
+                    "fastText predict call": (report["sentences"] / report["predict"], None, None)}
 
         # Each ratio is of two runs made one after the other, and every other round goes in reverse
         # order, so that a machine growing faster or slower during the benchmark does not favour a side.
-        order = [(run_fasttext, "fastText"), *((run_claimtag, name) for name in CLAIMTAG_RUNS),
-                 (run_halves, HALVES)]
+        # The reference run sits next to the -j1 run it is compared with, as -j2 does.
+        order = [(run_fasttext, "fastText"), (run_halves, HALVES), *((run_claimtag, name) for name in CLAIMTAG_RUNS)]
         ratios = {
             "claimtag -j1 tags+scores / fastText predict call": ("claimtag -j1 tags+scores", "fastText predict call"),
             "claimtag -j1 tags+scores / fastText end to end": ("claimtag -j1 tags+scores", "fastText end to end"),
@@ -228,15 +242,17 @@ def main() -> None:
         }
         names = [*CLAIMTAG_RUNS, HALVES, "fastText end to end", "fastText predict call"]
         results: dict[str, list] = {name: [] for name in names}
+        times: dict[str, list] = {name: [] for name in names}  # (CPU s, wall s) of each run
         for run in range(args.runs):
             for measure, name in order if run % 2 == 0 else reversed(order):
-                for key, (rate, _) in measure(name, memory=False).items():
+                for key, (rate, _, cpu_and_wall) in measure(name, memory=False).items():
                     results[key].append(rate)
+                    times[key].append(cpu_and_wall)
             print(f"run {run + 1}/{args.runs}: " + ", ".join(f"{k} {v[-1]:,.0f}/s" for k, v in results.items()), flush=True)
         memory: dict[str, int] = {}
         for measure, name in order:
             if measure is not run_halves:
-                memory.update({key: peak for key, (_, peak) in measure(name, memory=True).items() if peak is not None})
+                memory.update({key: peak for key, (_, peak, _) in measure(name, memory=True).items() if peak is not None})
 
         median = {name: statistics.median(values) for name, values in results.items()}
         print(f"\nmedian of {args.runs} runs, {n_sentences:,} sentences, 2 cores; peak memory from a round of its own")
@@ -249,6 +265,14 @@ def main() -> None:
             each = [x / y for x, y in zip(results[a], results[b])]
             print(f"  {label:52} {statistics.median(each):.2f}x  ({', '.join(f'{r:.2f}' for r in each)})")
 
+        print("\nwhere two processes lose, tags+scores: -j2 / -j1 = cores busy / CPU time, each against -j1's")
+        one = times["claimtag -j1 tags+scores"]
+        for name in ("claimtag -j2 tags+scores", HALVES):
+            busy = [(cpu / wall) / (cpu1 / wall1) for (cpu, wall), (cpu1, wall1) in zip(times[name], one)]
+            cpu = [cpu / cpu1 for (cpu, _), (cpu1, _) in zip(times[name], one)]
+            print(f"  {name:36} cores busy {statistics.median(busy):.2f}x ({', '.join(f'{r:.2f}' for r in busy)})")
+            print(f"  {'':36} CPU time   {statistics.median(cpu):.2f}x ({', '.join(f'{r:.2f}' for r in cpu)})")
+
         if args.memory_gb:
             for folder in (corpus, *halves):
                 shutil.rmtree(folder)
@@ -256,7 +280,7 @@ def main() -> None:
             size = build_corpus(big, int(args.memory_gb * 1024))
             print()
             for jobs in ("1", "2"):
-                elapsed, peak, _ = timed([*CLAIMTAG, "predict", str(big), "--jobs", jobs, "-o", str(work / "big.jsonl")], memory=True)
+                elapsed, _, peak, _ = timed([*CLAIMTAG, "predict", str(big), "--jobs", jobs, "-o", str(work / "big.jsonl")], memory=True)
                 print(f"claimtag -j{jobs} all fields on {size / (1 << 30):.2f} GB: peak {peak} MB, {elapsed:.0f} s", flush=True)
     finally:
         shutil.rmtree(work, ignore_errors=True)
