@@ -71,8 +71,10 @@ def tag_on_dask(
     out.mkdir(parents=True, exist_ok=True)
     cluster = None
     if scheduler is None:
-        cluster = LocalCluster(n_workers=workers, threads_per_worker=1, processes=True,
-                               dashboard_address=None, host="127.0.0.1")
+        # No dashboard, but the scheduler's HTTP server (health, metrics) starts anyway, by default
+        # on 8787: the dashboard port of a cluster the user may be running, which would then warn.
+        cluster = LocalCluster(n_workers=workers, threads_per_worker=1, processes=True, dashboard_address=None,
+                               scheduler_kwargs={"dashboard_address": "127.0.0.1:0"}, host="127.0.0.1")
     try:
         with Client(scheduler or cluster) as client:
             log.info("tagging %d partitions on %s", len(tasks), client.scheduler.address)

@@ -2,7 +2,10 @@
 
 from __future__ import annotations
 
+import contextlib
 import json
+import socket
+import warnings
 
 import pandas as pd
 import pytest
@@ -31,7 +34,7 @@ def cluster():
     from dask.distributed import LocalCluster
 
     with LocalCluster(n_workers=2, threads_per_worker=1, processes=True, dashboard_address=None,
-                      host="127.0.0.1") as local:
+                      scheduler_kwargs={"dashboard_address": "127.0.0.1:0"}, host="127.0.0.1") as local:
         yield local
 
 
@@ -118,6 +121,21 @@ def test_cli_starts_a_local_cluster_without_a_scheduler_address(corpus, tmp_path
     rows = pd.read_parquet(out)
     assert len(rows) == len(single_process(synthetic_model, [str(folder)]))
     assert "tagged" in result.stderr and result.stdout == ""
+
+
+def test_a_local_cluster_leaves_the_dashboard_port_to_the_users_own(corpus, tmp_path, synthetic_model):
+    """A cluster of the user's own may hold 8787 (here the test holds it, if nothing else does)."""
+    folder, _ = corpus
+    with contextlib.ExitStack() as stack:
+        holder = stack.enter_context(socket.socket())
+        with contextlib.suppress(OSError):
+            holder.bind(("127.0.0.1", 8787))
+            holder.listen()
+        caught = stack.enter_context(warnings.catch_warnings(record=True))
+        warnings.simplefilter("always")
+        count = tag_on_dask(synthetic_model, [str(folder)], str(tmp_path / "tags"), "jsonl", workers=1)
+    assert not [w for w in caught if "already in use" in str(w.message)]
+    assert count == len(single_process(synthetic_model, [str(folder)]))
 
 
 @pytest.mark.parametrize(
