@@ -11,14 +11,13 @@ shared file system), as usual with Dask.
 from __future__ import annotations
 
 import logging
-import os
 from pathlib import Path
 from typing import Iterable, Sequence
 
 from .annotate import FIELDS
-from .errors import NoInputError, OutputError
+from .errors import ClaimtagError, NoInputError, OutputError
 from .model import Model
-from .readers import INPUT_TABLE_SUFFIXES, STDIN, input_files
+from .readers import INPUT_TABLE_SUFFIXES, STDIN, input_files, input_size
 
 log = logging.getLogger("claimtag")
 
@@ -40,7 +39,7 @@ def partitions(inputs: Iterable[str]) -> list[list[str]]:
             groups.append([path])
             continue
         text.append(path)
-        size += os.path.getsize(path)
+        size += input_size(path)
         if size >= TEXT_PARTITION_BYTES:
             groups.append(text)
             text, size = [], 0
@@ -57,7 +56,7 @@ def tag_on_dask(
     """Tag ``inputs`` on the cluster at ``scheduler`` (else a new local one with ``workers``
     processes), writing parts into the directory ``output``; returns the number of rows.
     ``explain`` and ``fields`` are :func:`.annotate.documents_with_rows`'s."""
-    from dask.distributed import Client, LocalCluster
+    from dask.distributed import Client, as_completed
 
     if fmt not in PART_FORMATS:
         raise OutputError(f"--engine dask writes {' or '.join(PART_FORMATS)} parts, not {fmt}")
@@ -69,12 +68,7 @@ def tag_on_dask(
     tasks = partitions(inputs)
     portable = Model(None, model.metadata, model.scorer)  # the scorer's arrays, without the pipeline
     out.mkdir(parents=True, exist_ok=True)
-    cluster = None
-    if scheduler is None:
-        # No dashboard, but the scheduler's HTTP server (health, metrics) starts anyway, by default
-        # on 8787: the dashboard port of a cluster the user may be running, which would then warn.
-        cluster = LocalCluster(n_workers=workers, threads_per_worker=1, processes=True, dashboard_address=None,
-                               scheduler_kwargs={"dashboard_address": "127.0.0.1:0"}, host="127.0.0.1")
+    cluster = local_cluster(workers) if scheduler is None else None
     try:
         with Client(scheduler or cluster) as client:
             log.info("tagging %d partitions on %s", len(tasks), client.scheduler.address)
@@ -84,22 +78,44 @@ def tag_on_dask(
                               text_col, id_col, one_per_line, explain, tuple(fields), pure=False)
                 for number, files in enumerate(tasks)
             ]
-            return sum(client.gather(futures))
+            count = 0
+            for future in as_completed(futures):
+                result = future.result()
+                if isinstance(result, ClaimtagError):
+                    client.cancel(futures)
+                    raise result
+                count += result
+            return count
     finally:
         if cluster is not None:
             cluster.close()
 
 
-def _tag_partition(model: Model, files: list[str], path: str, fmt: str, text_col: str,
-                   id_col: str | None, one_per_line: bool, explain: int, fields: Sequence[str]) -> int:
+def local_cluster(workers: int):
+    """A dask.distributed LocalCluster of ``workers`` single-threaded processes on loopback."""
+    from dask.distributed import LocalCluster
+
+    # No dashboard, but the scheduler's HTTP server (health, metrics) starts anyway, by default on
+    # 8787: the dashboard port of a cluster the user may be running, which would then warn.
+    return LocalCluster(n_workers=workers, threads_per_worker=1, processes=True, dashboard_address=None,
+                        scheduler_kwargs={"dashboard_address": "127.0.0.1:0"}, host="127.0.0.1")
+
+
+def _tag_partition(model: Model, files: list[str], path: str, fmt: str, text_col: str, id_col: str | None,
+                   one_per_line: bool, explain: int, fields: Sequence[str]) -> int | ClaimtagError:
+    """The rows written, or the input's error: returned, not raised, because a task that raises
+    makes its worker log the error with a traceback, before the client's one-line message."""
     from .annotate import documents_with_columns
     from .readers import iter_documents
     from .writers import Output, rendered
 
     documents = iter_documents(files, text_col=text_col, id_col=id_col)
-    with Output(path, fmt, tags=model.tags) as out:
-        for document, columns in documents_with_columns(model, documents, one_per_line, explain=explain, fields=fields):
-            out.write_rendered(document, rendered(columns, fmt, model.tags))
+    try:
+        with Output(path, fmt, tags=model.tags) as out:
+            for document, columns in documents_with_columns(model, documents, one_per_line, explain=explain, fields=fields):
+                out.write_rendered(document, rendered(columns, fmt, model.tags))
+    except ClaimtagError as error:
+        return error
     return out.count
 
 

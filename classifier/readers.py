@@ -14,6 +14,7 @@ import glob
 import io
 import json
 import logging
+import os
 import sys
 from dataclasses import dataclass
 from pathlib import Path
@@ -265,12 +266,24 @@ def _unusable(data: bytes) -> str | None:
 def _read_bytes(path: Path) -> bytes:
     try:
         return path.read_bytes()
-    except FileNotFoundError:
-        raise NoInputError(f"{path}: no such file") from None
-    except IsADirectoryError:
-        raise NoInputError(f"{path}: is a directory") from None
     except OSError as error:
-        raise NoInputError(f"{path}: cannot read ({error.strerror})") from None
+        raise _unreadable(path, error) from None
+
+
+def input_size(path: str | Path) -> int:
+    """The size in bytes of an input file, refused as reading it would be."""
+    try:
+        return os.path.getsize(path)
+    except OSError as error:
+        raise _unreadable(path, error) from None
+
+
+def _unreadable(path: str | Path, error: OSError) -> NoInputError:
+    if isinstance(error, FileNotFoundError):
+        return NoInputError(f"{path}: no such file")
+    if isinstance(error, IsADirectoryError):
+        return NoInputError(f"{path}: is a directory")
+    return NoInputError(f"{path}: cannot read ({error.strerror})")
 
 
 def _read_stdin() -> bytes:

@@ -15,8 +15,8 @@ import classifier.distributed as distributed
 from classifier.annotate import documents_with_rows
 from classifier.artifact import save
 from classifier.cli import main
-from classifier.distributed import partitions, tag_on_dask
-from classifier.errors import NoInputError, OutputError
+from classifier.distributed import local_cluster, partitions, tag_on_dask
+from classifier.errors import DataError, NoInputError, OutputError
 from classifier.readers import iter_documents
 
 pytest.importorskip("dask.distributed")
@@ -31,10 +31,7 @@ ARTICLE = (
 
 @pytest.fixture(scope="module")
 def cluster():
-    from dask.distributed import LocalCluster
-
-    with LocalCluster(n_workers=2, threads_per_worker=1, processes=True, dashboard_address=None,
-                      scheduler_kwargs={"dashboard_address": "127.0.0.1:0"}, host="127.0.0.1") as local:
+    with local_cluster(2) as local:
         yield local
 
 
@@ -156,6 +153,23 @@ def test_refusals(corpus, tmp_path, synthetic_model, inputs, fmt, prepare, error
         tag_on_dask(synthetic_model, inputs or [str(folder)], str(out), fmt, scheduler="tcp://127.0.0.1:1")
     if prepare == "occupied":
         assert (out / "keep.txt").read_text() == "mine"
+
+
+def test_a_missing_input_is_refused_before_any_task_starts(tmp_path, synthetic_model):
+    out = tmp_path / "out"
+    with pytest.raises(NoInputError, match="missing.txt: no such file"):
+        tag_on_dask(synthetic_model, [str(tmp_path / "missing.txt")], str(out), "jsonl", scheduler="tcp://127.0.0.1:1")
+    assert not out.exists()
+
+
+def test_a_bad_input_is_one_error_from_the_client_not_a_worker_traceback(tmp_path, synthetic_model, capfd):
+    """The local cluster's workers are started in the test, so their stderr is captured too."""
+    table = tmp_path / "t.csv"
+    table.write_text("a,b\n1,2\n", encoding="utf-8")
+    with pytest.raises(DataError, match="t.csv:1: no column 'text'"):
+        tag_on_dask(synthetic_model, [str(table)], str(tmp_path / "out"), "jsonl", workers=1)
+    assert "Traceback" not in capfd.readouterr().err
+    assert list((tmp_path / "out").iterdir()) == []  # the failed part is not left behind
 
 
 def test_cli_dask_without_output_directory_is_a_usage_error(corpus, tmp_path, synthetic_model):
