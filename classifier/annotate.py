@@ -25,6 +25,7 @@ from collections import deque
 from concurrent.futures import BrokenExecutor, Executor, Future
 from contextlib import contextmanager
 from dataclasses import dataclass
+from itertools import chain, islice
 from typing import Callable, Iterable, Iterator, Sequence
 
 import numpy as np
@@ -46,6 +47,10 @@ FIELDS = (
     "killed", "injured", "qualifier", "source",
 )
 FIGURE_FIELDS = {"killed", "injured", "qualifier"}  # computed only if one of them is wanted
+# Tagged before workers are forked, so that they inherit what tagging loads: long enough, in
+# characters and sentences, to take the paths that real batches take (Arrow's, in scoring and
+# writing JSON lines).
+WARM_UP = Document("warm-up", "At least 3 people were killed, the army said. " * 256)
 
 
 def tag_document(model: Model, document: Document, one_per_line: bool = False) -> list[dict]:
@@ -98,16 +103,19 @@ def documents_with_columns(
 def tag_in_parallel(
     model: Model, documents: Iterable[Document], one_per_line: bool = False, jobs: int = 1,
     render: Callable[[Columns], object] | None = None, explain: int = 0, fields: Sequence[str] = FIELDS,
+    expected_chars: int | None = None,
 ) -> Iterator[tuple[Document, object]]:
     """Each document with its rows (or ``render(columns)`` of them), in input order, tagged by
     ``jobs`` processes: this one and ``jobs - 1`` workers.
 
-    Documents go in batches of about ``PARALLEL_BATCH_CHARS`` characters. This process tags the
-    first itself, then starts the workers (see :func:`_workers`). Later batches go to the workers
-    while they have fewer than ``QUEUED_PER_WORKER`` each to do, so that a worker never waits for
-    the next; otherwise this process tags the next batch itself, and once the input is all read it
-    takes back the batches no worker has started. So no core idles, and this process, which reads
-    the inputs and writes the output, does not take a core from a worker.
+    Documents go in batches of up to ``PARALLEL_BATCH_CHARS`` characters; given the input's
+    ``expected_chars``, later batches are shorter (see :func:`_batches_by_size`). Once there is
+    more than one batch, this process loads what tagging needs and starts the workers (see
+    :func:`_workers`). Batches go to the workers while they have fewer than ``QUEUED_PER_WORKER``
+    each to do, so that a worker never waits for the next; otherwise this process tags the next
+    batch itself, and once the input is all read it takes back the batches no worker has started.
+    So no core idles, and this process, which reads the inputs and writes the output, does not
+    take a core from a worker.
     """
     with _rare_collections():
         if jobs == 1:
@@ -115,40 +123,49 @@ def tag_in_parallel(
                 yield document, render(columns) if render else rows_of(columns)
             return
         work = (one_per_line, render, explain, fields)
+        batches = _batches_by_size(documents, PARALLEL_BATCH_CHARS, expected_chars, jobs)
+        first = list(islice(batches, 2))
+        if len(first) < 2:  # a small input starts no workers
+            for batch in first:
+                yield from zip(batch, _tag_batch(model, batch, *work))
+            return
+        # Forked workers inherit what this loads (Arrow, the scorer's lookup table, the casualty
+        # figures' rules) instead of each loading it while this process waits for them.
+        _tag_batch(model, [WARM_UP], *work)
         spool = tempfile.mkdtemp(prefix="claimtag-")
-        executor = stop = None
+        stop = None
         # Batches in input order, each with its worker's future or the results made here.
         pending: deque[tuple[list[Document], Future | list]] = deque()
+        taken_back: list[Future] = []
         try:
-            for batch in _batches_by_size(documents, PARALLEL_BATCH_CHARS):
+            executor, stop = _workers(model, jobs - 1)
+            for batch in chain(first, batches):
                 busy = sum(1 for _, result in pending if not _finished(result))
-                if executor is not None and busy < QUEUED_PER_WORKER * (jobs - 1):
+                if busy < QUEUED_PER_WORKER * (jobs - 1):
                     pending.append((batch, executor.submit(_tag_task, batch, spool, *work)))
                 else:
                     pending.append((batch, _tag_batch(model, batch, *work)))
-                    if executor is None:
-                        # Only now, so that forked workers inherit what tagging a batch loaded
-                        # (Arrow, the scorer's lookup table), and a small input starts none.
-                        executor, stop = _workers(model, jobs - 1)
                 # Finished batches go out at once; at most a few wait behind a slow one.
                 while pending and (len(pending) > 2 * QUEUED_PER_WORKER * jobs or _finished(pending[0][1])):
                     yield from _with_results(*pending.popleft())
             while pending:
-                while not _finished(pending[0][1]) and _tagged_one_not_started(model, pending, work):
-                    pass
+                while not _finished(pending[0][1]) and (taken := _take_back_one(model, pending, work, jobs - 1)):
+                    taken_back.append(taken)
                 yield from _with_results(*pending.popleft())
         finally:
             for _, result in pending:
                 if isinstance(result, Future):
                     result.cancel()
             if stop:
-                stop(at_once=bool(pending))  # batches still pending: the run is stopping early
+                # Not waiting for batches that were taken back, or for any after an early stop.
+                stop(at_once=bool(pending) or not all(future.done() for future in taken_back))
             shutil.rmtree(spool, ignore_errors=True)
 
 
 def _workers(model: Model, count: int) -> tuple[Executor, Callable[..., None]]:
     """``count`` worker processes, each with ``model``, and how to stop them when the run ends:
-    ``at_once`` (when it stops early) without waiting for the batches they have started.
+    ``at_once`` (when it stops early, or no longer needs what they are doing) without waiting for
+    the batches they have started.
 
     Where forking is safe (Linux, and no other thread in this process that could hold a lock
     while it forks; macOS's system libraries, which numpy may use, are not fork-safe), the workers
@@ -199,15 +216,22 @@ def _exit_with(sentinel: int) -> None:
     os._exit(1)
 
 
-def _tagged_one_not_started(model: Model, pending: deque, work: tuple) -> bool:
-    """Tags here the last batch that no worker has started, if there is one: once the input is all
-    read, this process would otherwise wait while the workers empty their queues."""
-    for index in range(len(pending) - 1, -1, -1):
-        batch, result = pending[index]
-        if isinstance(result, Future) and result.cancel():
+def _take_back_one(model: Model, pending: deque, work: tuple, workers: int) -> Future | None:
+    """Tags here the last batch that no worker has started, if there is one, and returns the future
+    it replaces: once the input is all read, this process would otherwise wait while the workers
+    empty their queues.
+
+    A batch the executor has already passed to a worker's queue cannot be cancelled; workers take
+    batches in order, so one behind the ``workers`` oldest unfinished batches has not started, and
+    is tagged here all the same. Its worker's results are not read.
+    """
+    unfinished = [index for index, (_, result) in enumerate(pending) if not _finished(result)]
+    for position, index in reversed(list(enumerate(unfinished))):
+        batch, future = pending[index]
+        if future.cancel() or position >= workers:
             pending[index] = (batch, _tag_batch(model, batch, *work))
-            return True
-    return False
+            return future
+    return None
 
 
 def _finished(result: Future | list) -> bool:
@@ -340,13 +364,23 @@ def _tag_segmented(
     return results
 
 
-def _batches_by_size(documents: Iterable[Document], chars: int) -> Iterator[list[Document]]:
-    batch, size = [], 0
+def _batches_by_size(
+    documents: Iterable[Document], chars: int, expected_chars: int | None = None, jobs: int = 1,
+) -> Iterator[list[Document]]:
+    """Batches of whole documents, each closed once it holds ``chars`` characters. Given the
+    input's ``expected_chars``, a batch holds no more than a ``4 * jobs``-th of what remains, but
+    at least ``chars // 8``: the last batches, which the other processes wait for, are short, and
+    the earlier ones long enough to hide the cost of a task."""
+    batch, size, read = [], 0, 0
+    target = chars
     for document in documents:
         batch.append(document)
         size += len(document.text)
-        if size >= chars:
+        if size >= target:
             yield batch
+            read += size
             batch, size = [], 0
+            if expected_chars is not None:
+                target = min(chars, max(chars // 8, (expected_chars - read) // (4 * jobs)))
     if batch:
         yield batch

@@ -213,7 +213,7 @@ def predict(inputs, model_path, fmt, output, sentences, resume, jobs, engine, sc
     from .artifact import load
     from .errors import Interrupted
     from .progress import Progress
-    from .readers import iter_documents
+    from .readers import expected_chars, iter_documents
     from .writers import TEXT_FORMATS, Output, rendered
 
     inputs = inputs or ("-",)
@@ -238,7 +238,8 @@ def predict(inputs, model_path, fmt, output, sentences, resume, jobs, engine, sc
             documents = iter_documents(inputs, skip=out.done, text_col=text_col, id_col=id_col)
             results = tag_in_parallel(
                 model, documents, sentences, jobs, render=partial(rendered, fmt=fmt, tags=model.tags),
-                explain=explain_top, **({"fields": fields} if fields else {}),
+                explain=explain_top, expected_chars=expected_chars(inputs) if jobs > 1 else None,
+                **({"fields": fields} if fields else {}),
             )
             progress = Progress(enabled=False if log.level > logging.INFO else None)
             for document, chunk in results:
@@ -310,7 +311,7 @@ def suggest(pool, model_path, count, tag, exclude, random_share, seed, match, te
     """
     from .artifact import load
     from .data import table_texts
-    from .readers import iter_documents
+    from .readers import expected_chars, iter_documents
     from .suggest import COLUMNS, pool_sentences
     from .suggest import suggest as pick
     from .writers import write_records

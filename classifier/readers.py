@@ -278,6 +278,21 @@ def input_size(path: str | Path) -> int:
         raise _unreadable(path, error) from None
 
 
+def expected_chars(inputs: Iterable[str]) -> int | None:
+    """About how many characters of text the inputs hold: their files' total size in bytes, or None
+    if one is standard input. Only a hint, for sharing out the work; a file that cannot be read
+    counts as empty here, and reading it says why."""
+    total = 0
+    for name, _ in input_files(inputs):
+        if name == STDIN:
+            return None
+        try:
+            total += os.path.getsize(name)
+        except OSError:
+            pass
+    return total
+
+
 def _unreadable(path: str | Path, error: OSError) -> NoInputError:
     if isinstance(error, FileNotFoundError):
         return NoInputError(f"{path}: no such file")

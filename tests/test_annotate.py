@@ -263,3 +263,89 @@ def test_a_worker_killed_while_tagging_is_an_error_of_one_line_and_the_spool_is_
     with pytest.raises(WorkerError, match="a worker process was killed while tagging"):
         list(annotate.tag_in_parallel(synthetic_model, documents, jobs=2, render=killed_in_workers))
     assert not list(tmp_path.iterdir())
+
+
+def test_batches_shrink_towards_the_expected_end_of_the_input():
+    from classifier.annotate import _batches_by_size
+
+    documents = [Document(f"doc{i}.txt", "x" * 10) for i in range(1000)]  # 10,000 characters
+    fixed = list(_batches_by_size(documents, 800))
+    guided = list(_batches_by_size(documents, 800, expected_chars=10_000, jobs=2))
+    for batches in (fixed, guided):
+        assert [d for batch in batches for d in batch] == documents
+    assert {len(batch) for batch in fixed[:-1]} == {80}
+    sizes = [10 * len(batch) for batch in guided]
+    remaining = 10_000
+    for size in sizes[:-1]:  # each closed by the document that reached an eighth of what remained
+        assert size - 10 < min(800, max(100, remaining // 8)) <= size
+        remaining -= size
+    assert sizes[0] == 800 and sizes[-3:-1] == [100, 100] and len(guided) > len(fixed)
+
+
+def test_a_small_input_starts_no_workers(synthetic_model, monkeypatch):
+    import classifier.annotate as annotate
+
+    def no_workers(model, count):
+        raise AssertionError("workers started for one batch")
+
+    monkeypatch.setattr(annotate, "_workers", no_workers)
+    got = [(d, rows) for d, rows in annotate.tag_in_parallel(synthetic_model, [FIRST, SECOND], jobs=2)]
+    assert got == list(documents_with_rows(synthetic_model, [FIRST, SECOND]))
+
+
+def test_the_warm_up_document_takes_the_paths_that_real_batches_take(synthetic_model):
+    from classifier.annotate import WARM_UP, _split
+    from classifier.scorer import ARROW_MIN_CHARS
+    from classifier.writers import ARROW_MIN_ROWS
+
+    assert len(WARM_UP.text) >= ARROW_MIN_CHARS and len(_split(WARM_UP, False)) >= ARROW_MIN_ROWS
+
+
+@LINUX_ONLY
+def test_workers_are_forked_with_what_tagging_loads(synthetic_model, tmp_path, monkeypatch):
+    import classifier.annotate as annotate
+    from classifier.artifact import load, save
+
+    model = load(save(synthetic_model, tmp_path / "m.joblib"))  # nothing loaded for tagging yet
+    documents = [Document(f"doc{i}.txt", "Rebels accused the army of shelling the town.") for i in range(4)]
+    monkeypatch.setattr(annotate, "PARALLEL_BATCH_CHARS", 1)
+    loaded_at_fork = []
+    start_workers = annotate._workers
+
+    def workers(model, count):
+        loaded_at_fork.append(model.scorer._byte_lookup is not None)
+        return start_workers(model, count)
+
+    monkeypatch.setattr(annotate, "_workers", workers)
+    assert [d for d, _ in annotate.tag_in_parallel(model, documents, jobs=2)] == documents
+    # Small batches tag without Arrow's lookup table; the warm-up built it before the fork.
+    assert loaded_at_fork == [True]
+
+
+@LINUX_ONLY
+def test_at_the_end_batches_queued_for_a_busy_worker_are_tagged_here(synthetic_model, tmp_path, monkeypatch):
+    """Even those already in a worker's queue, which cannot be cancelled: the worker that was
+    still busy is stopped instead of being waited for."""
+    import multiprocessing
+
+    import classifier.annotate as annotate
+
+    documents = [Document(f"doc{i}.txt", f"Rebels accused the army of shelling town {i}.") for i in range(8)]
+    monkeypatch.setattr(annotate, "PARALLEL_BATCH_CHARS", 1)
+    monkeypatch.setattr(annotate.tempfile, "tempdir", str(tmp_path))
+    others = set(multiprocessing.active_children())
+    got = []
+    for document, (where, rows) in annotate.tag_in_parallel(synthetic_model, documents, jobs=2, render=slow_where):
+        got.append((document, where[0] == os.getpid()))
+        workers = set(multiprocessing.active_children()) - others or workers
+    expected = [(d, rows) for d, rows in documents_with_rows(synthetic_model, documents)]
+    # The worker got the first three batches; this process tagged the rest, then two of those three.
+    assert got == [(documents[0], False)] + [(d, True) for d in documents[1:]]
+    assert [worker.exitcode for worker in workers] == [-signal.SIGTERM]
+    assert not list(tmp_path.iterdir())
+
+
+def slow_where(columns, parent=os.getpid()):
+    if os.getpid() != parent:
+        time.sleep(1)
+    return render_where(columns)

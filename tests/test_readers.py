@@ -9,7 +9,7 @@ import sys
 import pytest
 
 from classifier.errors import EXIT_DATA, EXIT_NO_INPUT, DataError, NoInputError
-from classifier.readers import Document, decode, iter_documents, read_document, read_table
+from classifier.readers import Document, decode, expected_chars, iter_documents, read_document, read_table
 
 from conftest import warning_messages
 
@@ -587,3 +587,13 @@ def test_read_table_jsonl_lines_of_empty_objects(tmp_path):
     except DataError:
         return  # refusing such a file is as good as keeping one row per line
     assert len(table.rows) == len(table.lines) == 2
+
+
+def test_expected_chars_is_the_total_size_of_the_input_files_or_none_with_stdin(tmp_path):
+    (tmp_path / "a.txt").write_text("abc")
+    (tmp_path / "d").mkdir()
+    (tmp_path / "d" / "b.txt").write_text("hello")
+    (tmp_path / "d" / "c.txt").write_text("é")  # bytes, not characters: a hint
+    assert expected_chars([str(tmp_path / "a.txt"), str(tmp_path / "d")]) == 3 + 5 + 2
+    assert expected_chars([str(tmp_path / "a.txt"), "-"]) is None
+    assert expected_chars([str(tmp_path / "a.txt"), str(tmp_path / "missing.txt")]) == 3  # reading it says why
