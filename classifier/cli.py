@@ -311,7 +311,7 @@ def suggest(pool, model_path, count, tag, exclude, random_share, seed, match, te
     """
     from .artifact import load
     from .data import table_texts
-    from .readers import expected_chars, iter_documents
+    from .readers import iter_documents
     from .suggest import COLUMNS, pool_sentences
     from .suggest import suggest as pick
     from .writers import write_records
